@@ -1,0 +1,676 @@
+//! Configuration as Contrast agents read it: host settings, `CONTRAST__*` environment
+//! variables, `contrast_security.yaml`, defaults — in that order of precedence — with the
+//! origin of every value remembered (never the value itself) for diagnostics.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::credentials::{ApiUrl, Credentials, decode_signing_key, validate_value};
+use crate::error::ConfigError;
+use crate::secret::Secret;
+use crate::token;
+
+/// The configuration keys this crate reads, exactly as the agents spell them.
+pub mod keys {
+    /// The API base URL, including `/Contrast`; https only.
+    pub const URL: &str = "api.url";
+    /// The agent user name (layer 1).
+    pub const USER_NAME: &str = "api.user_name";
+    /// The agent user's service key (layer 1).
+    pub const SERVICE_KEY: &str = "api.service_key";
+    /// The organization API key (layer 2).
+    pub const API_KEY: &str = "api.api_key";
+    /// The agent token: base64 JSON of url, api_key, service_key, user_name.
+    pub const TOKEN: &str = "api.token";
+    /// A dedicated report-signing key: standard base64 of at least 32 random bytes.
+    pub const SIGNING_KEY: &str = "api.signing_key";
+    /// Whether to use the proxy.
+    pub const PROXY_ENABLE: &str = "api.proxy.enable";
+    /// The proxy URL, `http://[user:pass@]host:port`.
+    pub const PROXY_URL: &str = "api.proxy.url";
+    /// Whether the certificate settings below apply.
+    pub const CERTIFICATE_ENABLE: &str = "api.certificate.enable";
+    /// A PEM bundle of CA certificates to trust (on-premises servers).
+    pub const CERTIFICATE_CA_FILE: &str = "api.certificate.ca_file";
+    /// A PEM client certificate chain for mutual TLS.
+    pub const CERTIFICATE_CERT_FILE: &str = "api.certificate.cert_file";
+    /// The PEM private key for `cert_file`.
+    pub const CERTIFICATE_KEY_FILE: &str = "api.certificate.key_file";
+    /// Disables certificate verification (dangerous; honoured only when set explicitly).
+    pub const CERTIFICATE_IGNORE_ERRORS: &str = "api.certificate.ignore_cert_errors";
+    /// Connect and read timeout in milliseconds.
+    pub const TIMEOUT_MS: &str = "api.timeout_ms";
+
+    /// Every key, in documentation order.
+    pub const ALL: [&str; 14] = [
+        URL,
+        USER_NAME,
+        SERVICE_KEY,
+        API_KEY,
+        TOKEN,
+        SIGNING_KEY,
+        PROXY_ENABLE,
+        PROXY_URL,
+        CERTIFICATE_ENABLE,
+        CERTIFICATE_CA_FILE,
+        CERTIFICATE_CERT_FILE,
+        CERTIFICATE_KEY_FILE,
+        CERTIFICATE_IGNORE_ERRORS,
+        TIMEOUT_MS,
+    ];
+}
+
+/// The environment variable naming the configuration file.
+pub const CONFIG_PATH_VARIABLE: &str = "CONTRAST_CONFIG_PATH";
+/// The configuration file names, in the order they are tried in each directory.
+pub const CONFIG_FILE_NAMES: [&str; 2] = ["contrast_security.yaml", "contrast_security.yml"];
+/// Default for `api.timeout_ms`.
+pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+/// Largest accepted `api.timeout_ms` (10 minutes).
+pub const MAX_TIMEOUT_MS: u64 = 600_000;
+
+/// The environment variable for a key: `CONTRAST__` + the key upper-cased, `.` → `__`.
+pub fn environment_variable(key: &str) -> String {
+    format!("CONTRAST__{}", key.to_ascii_uppercase().replace('.', "__"))
+}
+
+/// Where a configuration value came from. Printing it never prints the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Set by the host program (e.g. the JVM system property `contrast.api.api_key`).
+    Host(String),
+    /// An environment variable.
+    Environment(String),
+    /// A YAML configuration file.
+    File(PathBuf),
+    /// Inside `api.token`, which itself came from the inner origin.
+    Token(Box<Origin>),
+    /// Passed directly as an argument (e.g. `contrast_auth_new`).
+    Argument,
+    /// Set by a key rotation.
+    Rotation,
+    /// The built-in default.
+    Default,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Host(name) => write!(f, "host setting {name}"),
+            Origin::Environment(name) => write!(f, "environment {name}"),
+            Origin::File(path) => write!(f, "{}", path.display()),
+            Origin::Token(inner) => write!(f, "api.token in {inner}"),
+            Origin::Argument => f.write_str("argument"),
+            Origin::Rotation => f.write_str("rotation"),
+            Origin::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// One line of provenance: which key, from where. Safe to log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provenance {
+    /// The configuration key, e.g. `api.api_key`.
+    pub key: &'static str,
+    /// Where its value came from.
+    pub origin: Origin,
+}
+
+impl fmt::Display for Provenance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let short = self.key.strip_prefix("api.").unwrap_or(self.key);
+        write!(f, "{short} from {}", self.origin)
+    }
+}
+
+/// The proxy to reach the server through. Its URL may hold credentials: a secret.
+#[derive(Debug)]
+pub struct ProxySettings {
+    url: Secret,
+    display: String,
+    has_credentials: bool,
+}
+
+impl ProxySettings {
+    /// Parses an `http://` or `https://` proxy URL, optionally with `user:password@`.
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        let checked = validate_value(keys::PROXY_URL, value, &Origin::Argument)?;
+        let parsed =
+            url::Url::parse(checked.expose_secret()).map_err(|e| ConfigError::InvalidSetting {
+                key: keys::PROXY_URL,
+                reason: format!("not a valid URL ({e})"),
+            })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(ConfigError::InvalidSetting {
+                key: keys::PROXY_URL,
+                reason: format!(
+                    "unsupported proxy scheme `{}` (use http or https)",
+                    parsed.scheme()
+                ),
+            });
+        }
+        let host = parsed.host_str().unwrap_or_default();
+        if host.is_empty() {
+            return Err(ConfigError::InvalidSetting {
+                key: keys::PROXY_URL,
+                reason: "no host".into(),
+            });
+        }
+        let port = parsed.port_or_known_default().unwrap_or(80);
+        let has_credentials = !parsed.username().is_empty() || parsed.password().is_some();
+        let display = format!(
+            "{}://{}{host}:{port}",
+            parsed.scheme(),
+            if has_credentials { "[REDACTED]@" } else { "" }
+        );
+        Ok(ProxySettings {
+            url: checked,
+            display,
+            has_credentials,
+        })
+    }
+
+    /// The full proxy URL, credentials included.
+    pub fn url(&self) -> &Secret {
+        &self.url
+    }
+
+    /// The proxy URL with any credentials replaced by `[REDACTED]` (safe to log).
+    pub fn redacted(&self) -> &str {
+        &self.display
+    }
+
+    /// Whether the URL carries a user name or password.
+    pub fn has_credentials(&self) -> bool {
+        self.has_credentials
+    }
+}
+
+/// TLS settings beyond the defaults (custom CA, client certificate, disabled checks).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CertificateSettings {
+    /// A PEM bundle of extra CA certificates to trust.
+    pub ca_file: Option<PathBuf>,
+    /// A PEM client certificate chain and its private key for mutual TLS.
+    pub client_identity: Option<(PathBuf, PathBuf)>,
+    /// Skip server certificate verification. Only true when explicitly configured.
+    pub ignore_cert_errors: bool,
+}
+
+/// A fully loaded configuration: credentials plus transport settings, with provenance.
+#[derive(Debug)]
+pub struct Configuration {
+    /// The validated credentials.
+    pub credentials: Credentials,
+    /// The proxy, when enabled.
+    pub proxy: Option<ProxySettings>,
+    /// TLS certificate settings.
+    pub certificate: CertificateSettings,
+    /// Connect and read timeout.
+    pub timeout: Duration,
+    /// Which file was read, if any.
+    pub file: Option<PathBuf>,
+    provenance: Vec<Provenance>,
+}
+
+impl Configuration {
+    /// Where each value that is set came from, in key order (never the values).
+    pub fn provenance(&self) -> &[Provenance] {
+        &self.provenance
+    }
+
+    /// The origin of one key, if it was set.
+    pub fn origin_of(&self, key: &str) -> Option<&Origin> {
+        self.provenance
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| &p.origin)
+    }
+}
+
+/// A raw value found in a source, before validation.
+struct RawValue {
+    value: Secret,
+    origin: Origin,
+}
+
+/// The sources configuration is read from. Build one explicitly (tests, host programs
+/// that pass their own settings) or from the process ([`ConfigSources::from_process`]).
+#[derive(Debug, Default)]
+pub struct ConfigSources {
+    host: Vec<(String, Secret)>,
+    environment: HashMap<String, Secret>,
+    working_dir: Option<PathBuf>,
+    agent: Option<String>,
+    system_dir: Option<PathBuf>,
+}
+
+impl ConfigSources {
+    /// No sources at all: everything must be added explicitly.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The process's `CONTRAST_*` environment, its working directory and `/etc/contrast`.
+    pub fn from_process() -> Self {
+        let mut sources = ConfigSources::new();
+        for (name, value) in std::env::vars_os() {
+            if let (Some(name), Ok(value)) = (name.to_str(), value.into_string())
+                && name.starts_with("CONTRAST")
+            {
+                sources
+                    .environment
+                    .insert(name.to_string(), Secret::new(value));
+            }
+        }
+        sources.working_dir = std::env::current_dir().ok();
+        sources.system_dir = Some(PathBuf::from("/etc/contrast"));
+        sources
+    }
+
+    /// Adds a host setting. `key` may be `contrast.api.api_key` (a JVM system property)
+    /// or `api.api_key`. Keys this crate does not read are ignored.
+    pub fn host_value(mut self, key: &str, value: &str) -> Self {
+        self.set_host_value(key, value);
+        self
+    }
+
+    /// Adds a host setting in place (see [`ConfigSources::host_value`]).
+    pub fn set_host_value(&mut self, key: &str, value: &str) {
+        self.host.retain(|(k, _)| k != key);
+        self.host
+            .push((key.to_string(), Secret::from_str_exact(value)));
+    }
+
+    /// Sets an environment variable as this loader sees it (the process is untouched).
+    pub fn environment_value(mut self, name: &str, value: &str) -> Self {
+        self.environment
+            .insert(name.to_string(), Secret::from_str_exact(value));
+        self
+    }
+
+    /// The directory searched second for `contrast_security.yaml`.
+    pub fn working_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.working_dir = Some(dir.into());
+        self
+    }
+
+    /// The agent name, for `/etc/contrast/<agent>/` (e.g. `java`, `python`).
+    pub fn agent(mut self, name: &str) -> Self {
+        self.agent = Some(name.to_string());
+        self
+    }
+
+    /// The system directory searched last (default `/etc/contrast` from the process).
+    pub fn system_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.system_dir = Some(dir.into());
+        self
+    }
+
+    /// The directories and files searched for the YAML file, in order.
+    pub fn file_candidates(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        if let Some(dir) = &self.working_dir {
+            out.extend(CONFIG_FILE_NAMES.iter().map(|n| dir.join(n)));
+        }
+        if let Some(sys) = &self.system_dir {
+            if let Some(agent) = &self.agent {
+                out.extend(CONFIG_FILE_NAMES.iter().map(|n| sys.join(agent).join(n)));
+            }
+            out.extend(CONFIG_FILE_NAMES.iter().map(|n| sys.join(n)));
+        }
+        out
+    }
+
+    /// Finds the YAML file: `CONTRAST_CONFIG_PATH` (which must exist when set), then the
+    /// candidates of [`ConfigSources::file_candidates`].
+    pub fn find_file(&self) -> Result<Option<PathBuf>, ConfigError> {
+        if let Some(path) = self.environment.get(CONFIG_PATH_VARIABLE) {
+            let path = PathBuf::from(path.expose_secret());
+            if !path.is_file() {
+                return Err(ConfigError::File {
+                    path,
+                    reason: format!("named by {CONFIG_PATH_VARIABLE} but not a readable file"),
+                });
+            }
+            return Ok(Some(path));
+        }
+        Ok(self.file_candidates().into_iter().find(|p| p.is_file()))
+    }
+
+    fn describe_search(&self, key: &str) -> String {
+        let mut places = vec![
+            "host settings".to_string(),
+            format!("environment {}", environment_variable(key)),
+        ];
+        match self.environment.get(CONFIG_PATH_VARIABLE) {
+            Some(p) => places.push(p.expose_secret().to_string()),
+            None => places.extend(
+                self.file_candidates()
+                    .iter()
+                    .map(|p| p.display().to_string()),
+            ),
+        }
+        if key != keys::TOKEN {
+            places.push("api.token".to_string());
+        }
+        places.join(", ")
+    }
+
+    /// Reads every source and validates the result.
+    pub fn load(&self) -> Result<Configuration, ConfigError> {
+        let file = self.find_file()?;
+        let file_values = match &file {
+            Some(path) => read_yaml(path)?,
+            None => HashMap::new(),
+        };
+        let mut found: HashMap<&'static str, RawValue> = HashMap::new();
+        for key in keys::ALL {
+            if let Some(raw) = self.lookup(key, &file_values, file.as_deref()) {
+                found.insert(key, raw);
+            }
+        }
+        // The token fills in whatever was not set explicitly, at any level.
+        if let Some(raw) = found.remove(keys::TOKEN) {
+            let fields = token::decode(raw.value.expose_secret())?;
+            let inner = Origin::Token(Box::new(raw.origin.clone()));
+            for (key, value) in [
+                (keys::URL, fields.url),
+                (keys::USER_NAME, fields.user_name),
+                (keys::SERVICE_KEY, fields.service_key),
+                (keys::API_KEY, fields.api_key),
+            ] {
+                found.entry(key).or_insert(RawValue {
+                    value,
+                    origin: inner.clone(),
+                });
+            }
+            found.insert(keys::TOKEN, raw);
+        }
+        self.build(found, file)
+    }
+
+    fn lookup(
+        &self,
+        key: &'static str,
+        file_values: &HashMap<String, Secret>,
+        file: Option<&Path>,
+    ) -> Option<RawValue> {
+        let host_names = [format!("contrast.{key}"), key.to_string()];
+        for (name, value) in self.host.iter().rev() {
+            if host_names.iter().any(|n| n == name) {
+                return Some(RawValue {
+                    value: value.duplicate(),
+                    origin: Origin::Host(name.clone()),
+                });
+            }
+        }
+        let env_name = environment_variable(key);
+        if let Some(value) = self.environment.get(&env_name) {
+            return Some(RawValue {
+                value: value.duplicate(),
+                origin: Origin::Environment(env_name),
+            });
+        }
+        let value = file_values.get(key)?;
+        Some(RawValue {
+            value: value.duplicate(),
+            origin: Origin::File(file?.to_path_buf()),
+        })
+    }
+
+    fn build(
+        &self,
+        mut found: HashMap<&'static str, RawValue>,
+        file: Option<PathBuf>,
+    ) -> Result<Configuration, ConfigError> {
+        let mut provenance = Vec::new();
+        let required = |key: &'static str| -> Result<Secret, ConfigError> {
+            let raw = found.get(key).ok_or_else(|| ConfigError::Missing {
+                key,
+                searched: self.describe_search(key),
+            })?;
+            validate_value(key, raw.value.expose_secret(), &raw.origin)
+        };
+        let url_value = required(keys::URL)?;
+        let user_name = required(keys::USER_NAME)?;
+        let service_key = required(keys::SERVICE_KEY)?;
+        let api_key = required(keys::API_KEY)?;
+        let url = ApiUrl::parse(url_value.expose_secret())?;
+        let signing_key = match found.get(keys::SIGNING_KEY) {
+            Some(raw) => Some(decode_signing_key(raw.value.expose_secret(), &raw.origin)?),
+            None => None,
+        };
+
+        let flag = |found: &HashMap<&'static str, RawValue>,
+                    key: &'static str|
+         -> Result<Option<bool>, ConfigError> {
+            found
+                .get(key)
+                .map(|raw| parse_bool(key, raw.value.expose_secret()))
+                .transpose()
+        };
+        let path = |found: &HashMap<&'static str, RawValue>,
+                    key: &'static str|
+         -> Result<Option<PathBuf>, ConfigError> {
+            found
+                .get(key)
+                .map(|raw| {
+                    validate_value(key, raw.value.expose_secret(), &raw.origin)
+                        .map(|v| PathBuf::from(v.expose_secret()))
+                })
+                .transpose()
+        };
+
+        let proxy_url = found.get(keys::PROXY_URL);
+        let proxy = match (flag(&found, keys::PROXY_ENABLE)?, proxy_url) {
+            (Some(false), _) | (None, None) => None,
+            (_, Some(raw)) => Some(ProxySettings::parse(raw.value.expose_secret())?),
+            (Some(true), None) => {
+                return Err(ConfigError::Missing {
+                    key: keys::PROXY_URL,
+                    searched: format!(
+                        "{} is true; {}",
+                        keys::PROXY_ENABLE,
+                        self.describe_search(keys::PROXY_URL)
+                    ),
+                });
+            }
+        };
+
+        let certificate = if flag(&found, keys::CERTIFICATE_ENABLE)? == Some(false) {
+            CertificateSettings::default()
+        } else {
+            let client_identity = match (
+                path(&found, keys::CERTIFICATE_CERT_FILE)?,
+                path(&found, keys::CERTIFICATE_KEY_FILE)?,
+            ) {
+                (Some(cert), Some(key)) => Some((cert, key)),
+                (None, None) => None,
+                (Some(_), None) => {
+                    return Err(ConfigError::InvalidSetting {
+                        key: keys::CERTIFICATE_CERT_FILE,
+                        reason: format!("is set without {}", keys::CERTIFICATE_KEY_FILE),
+                    });
+                }
+                (None, Some(_)) => {
+                    return Err(ConfigError::InvalidSetting {
+                        key: keys::CERTIFICATE_KEY_FILE,
+                        reason: format!("is set without {}", keys::CERTIFICATE_CERT_FILE),
+                    });
+                }
+            };
+            CertificateSettings {
+                ca_file: path(&found, keys::CERTIFICATE_CA_FILE)?,
+                client_identity,
+                ignore_cert_errors: flag(&found, keys::CERTIFICATE_IGNORE_ERRORS)?.unwrap_or(false),
+            }
+        };
+
+        let timeout_ms = match found.get(keys::TIMEOUT_MS) {
+            None => DEFAULT_TIMEOUT_MS,
+            Some(raw) => parse_timeout(raw.value.expose_secret())?,
+        };
+
+        for key in keys::ALL {
+            if let Some(raw) = found.remove(key) {
+                provenance.push(Provenance {
+                    key,
+                    origin: raw.origin,
+                });
+            } else if key == keys::TIMEOUT_MS {
+                provenance.push(Provenance {
+                    key,
+                    origin: Origin::Default,
+                });
+            }
+        }
+        Ok(Configuration {
+            credentials: Credentials::from_parts(url, user_name, service_key, api_key, signing_key),
+            proxy,
+            certificate,
+            timeout: Duration::from_millis(timeout_ms),
+            file,
+            provenance,
+        })
+    }
+}
+
+fn parse_bool(key: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(ConfigError::InvalidSetting {
+            key,
+            reason: "expected true or false".into(),
+        }),
+    }
+}
+
+fn parse_timeout(value: &str) -> Result<u64, ConfigError> {
+    let ms: u64 = value
+        .trim()
+        .parse()
+        .map_err(|_| ConfigError::InvalidSetting {
+            key: keys::TIMEOUT_MS,
+            reason: "expected a whole number of milliseconds".into(),
+        })?;
+    if ms == 0 || ms > MAX_TIMEOUT_MS {
+        return Err(ConfigError::InvalidSetting {
+            key: keys::TIMEOUT_MS,
+            reason: format!("must be between 1 and {MAX_TIMEOUT_MS} milliseconds"),
+        });
+    }
+    Ok(ms)
+}
+
+/// Reads a YAML file and flattens its nested maps to dotted keys (`api.proxy.url`).
+/// Only keys this crate reads are kept. Errors give the location, never content.
+fn read_yaml(path: &Path) -> Result<HashMap<String, Secret>, ConfigError> {
+    let text = Zeroizing::new(
+        std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+            path: path.to_path_buf(),
+            reason: format!("cannot read: {}", e.kind()),
+        })?,
+    );
+    let doc: serde_norway::Value =
+        serde_norway::from_str(&text).map_err(|e| ConfigError::File {
+            path: path.to_path_buf(),
+            reason: match e.location() {
+                Some(l) => format!("invalid YAML at line {} column {}", l.line(), l.column()),
+                None => "invalid YAML".into(),
+            },
+        })?;
+    let mut out = HashMap::new();
+    flatten("", &doc, &mut out);
+    Ok(out)
+}
+
+fn flatten(prefix: &str, value: &serde_norway::Value, out: &mut HashMap<String, Secret>) {
+    use serde_norway::Value;
+    match value {
+        Value::Mapping(map) => {
+            for (k, v) in map {
+                let name = match k {
+                    Value::String(s) => s.clone(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Number(n) => n.to_string(),
+                    _ => continue,
+                };
+                let key = if prefix.is_empty() {
+                    name
+                } else {
+                    format!("{prefix}.{name}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        Value::String(s) if keys::ALL.contains(&prefix) => {
+            out.insert(prefix.to_string(), Secret::from_str_exact(s));
+        }
+        Value::Bool(b) if keys::ALL.contains(&prefix) => {
+            out.insert(prefix.to_string(), Secret::new(b.to_string()));
+        }
+        Value::Number(n) if keys::ALL.contains(&prefix) => {
+            out.insert(prefix.to_string(), Secret::new(n.to_string()));
+        }
+        Value::Tagged(t) => flatten(prefix, &t.value, out),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_names() {
+        assert_eq!(
+            environment_variable(keys::API_KEY),
+            "CONTRAST__API__API_KEY"
+        );
+        assert_eq!(
+            environment_variable(keys::PROXY_URL),
+            "CONTRAST__API__PROXY__URL"
+        );
+        assert_eq!(
+            environment_variable(keys::USER_NAME),
+            "CONTRAST__API__USER_NAME"
+        );
+    }
+
+    #[test]
+    fn provenance_reads_well() {
+        let p = Provenance {
+            key: keys::USER_NAME,
+            origin: Origin::Token(Box::new(Origin::File(
+                "/etc/contrast/contrast_security.yaml".into(),
+            ))),
+        };
+        assert_eq!(
+            p.to_string(),
+            "user_name from api.token in /etc/contrast/contrast_security.yaml"
+        );
+        let p = Provenance {
+            key: keys::API_KEY,
+            origin: Origin::Environment("CONTRAST__API__API_KEY".into()),
+        };
+        assert_eq!(
+            p.to_string(),
+            "api_key from environment CONTRAST__API__API_KEY"
+        );
+    }
+
+    #[test]
+    fn proxy_redaction() {
+        let p = ProxySettings::parse("http://bob:pw123@proxy.local:3128").unwrap();
+        assert_eq!(p.redacted(), "http://[REDACTED]@proxy.local:3128");
+        assert!(p.has_credentials());
+        assert!(!format!("{p:?}").contains("pw123"));
+        assert!(ProxySettings::parse("socks9://x:1").is_err());
+    }
+}

@@ -1,0 +1,154 @@
+//! Typed errors. No error ever carries a secret value: only key names, sources,
+//! fingerprints and reasons.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// What is wrong with a configuration value or source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required key was set nowhere. `searched` lists where it was looked for.
+    Missing {
+        /// The configuration key, e.g. `api.api_key`.
+        key: &'static str,
+        /// Where it was looked for.
+        searched: String,
+    },
+    /// A key was set to an empty (or all-whitespace) value.
+    Empty {
+        /// The configuration key.
+        key: &'static str,
+        /// Where the value came from.
+        origin: String,
+    },
+    /// A value holds a character that cannot go into an HTTP header (CR, LF, other controls).
+    InvalidCharacter {
+        /// The configuration key.
+        key: &'static str,
+        /// Which character, e.g. `CR`, `LF`, `control character U+0000`.
+        character: String,
+        /// Where the value came from.
+        origin: String,
+    },
+    /// The user name contains `:`, which would make the `Authorization` value ambiguous.
+    ColonInUserName {
+        /// Where the value came from.
+        origin: String,
+    },
+    /// `api.url` is not `https://`: the credentials only travel over TLS.
+    TlsRequired {
+        /// The scheme that was given (e.g. `http`).
+        scheme: String,
+    },
+    /// `api.url` is not a valid URL.
+    InvalidUrl {
+        /// Why.
+        reason: String,
+    },
+    /// `api.token` is malformed.
+    InvalidToken(TokenError),
+    /// A typed setting (boolean, number, path) could not be parsed or is out of range.
+    InvalidSetting {
+        /// The configuration key.
+        key: &'static str,
+        /// Why (never the value when the key is a secret).
+        reason: String,
+    },
+    /// A configuration file could not be read or parsed.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why (location and kind only, never content).
+        reason: String,
+    },
+    /// A value was passed that the caller may not set this way (unknown key, bad argument).
+    InvalidArgument {
+        /// Which argument.
+        name: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What is wrong with an `api.token`. Never includes the token's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// Not strict, padded, standard base64.
+    Base64 {
+        /// Why (position and kind of the first bad byte).
+        reason: String,
+    },
+    /// The decoded bytes are not UTF-8 JSON, or not a JSON object of strings.
+    Json {
+        /// Why (line, column and category only).
+        reason: String,
+    },
+    /// A required field is absent.
+    MissingField(&'static str),
+    /// A field that the token format does not have.
+    UnknownField(String),
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenError::Base64 { reason } => write!(f, "not valid standard base64: {reason}"),
+            TokenError::Json { reason } => write!(f, "not a JSON object of strings: {reason}"),
+            TokenError::MissingField(field) => write!(f, "the field `{field}` is missing"),
+            TokenError::UnknownField(field) => write!(
+                f,
+                "unexpected field `{field}` (a token has exactly url, api_key, service_key, user_name)"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Missing { key, searched } => {
+                write!(f, "`{key}` is not set (looked in: {searched})")
+            }
+            ConfigError::Empty { key, origin } => write!(f, "`{key}` is empty ({origin})"),
+            ConfigError::InvalidCharacter {
+                key,
+                character,
+                origin,
+            } => write!(
+                f,
+                "`{key}` contains a {character}, which is not allowed in an HTTP header value ({origin})"
+            ),
+            ConfigError::ColonInUserName { origin } => write!(
+                f,
+                "`api.user_name` contains `:`, which cannot appear in user_name:service_key ({origin})"
+            ),
+            ConfigError::TlsRequired { scheme } => write!(
+                f,
+                "`api.url` must use https (TLS is required for credentials), got `{scheme}://`"
+            ),
+            ConfigError::InvalidUrl { reason } => {
+                write!(f, "`api.url` is not a valid URL: {reason}")
+            }
+            ConfigError::InvalidToken(e) => write!(f, "`api.token` is malformed: {e}"),
+            ConfigError::InvalidSetting { key, reason } => {
+                write!(f, "`{key}` is invalid: {reason}")
+            }
+            ConfigError::File { path, reason } => {
+                write!(f, "configuration file {}: {reason}", path.display())
+            }
+            ConfigError::InvalidArgument { name, reason } => {
+                write!(f, "invalid argument `{name}`: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl From<TokenError> for ConfigError {
+    fn from(e: TokenError) -> Self {
+        ConfigError::InvalidToken(e)
+    }
+}

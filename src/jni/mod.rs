@@ -1,0 +1,1 @@
+//! The JNI exports for the JVM agent (issue #6).

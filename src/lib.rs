@@ -1,0 +1,35 @@
+//! contrast-auth: the client side of Contrast agent authentication, once, for every agent.
+//!
+//! Data flows one way: [`config`] → [`credentials`] → a [`store`] of immutable snapshots →
+//! [`headers`] and [`signing`] → transport. The core modules know nothing of FFI, JNI or
+//! HTTP. See `README.md` for the configuration reference and the C API conventions.
+
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod credentials;
+pub mod error;
+pub mod headers;
+pub mod secret;
+pub mod signing;
+pub mod store;
+pub mod token;
+
+// Transport: sending reports (uses the core).
+pub mod transport;
+
+#[cfg(feature = "test-server")]
+pub mod test_server;
+
+// Bindings: thin layers over the core and transport.
+#[cfg(feature = "capi")]
+pub mod ffi;
+#[cfg(feature = "jni")]
+mod jni;
+
+pub use config::{ConfigSources, Configuration, Origin, Provenance};
+pub use credentials::{ApiUrl, Credentials};
+pub use error::{ConfigError, TokenError};
+pub use headers::{Accept, AuthHeaders, Base64Alphabet, HeaderOptions};
+pub use secret::{Fingerprint, Secret, SecretBytes};
+pub use store::{CredentialStore, KeyChange, RotationReport, Snapshot};

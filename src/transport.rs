@@ -1,0 +1,1 @@
+//! Sending reports over TLS with ureq and rustls (issue #4).
