@@ -66,3 +66,21 @@ fn reading_both_headers_allocates_nothing() {
     ));
     assert!(allocations() > before);
 }
+
+#[test]
+fn reader_allocates_nothing_and_follows_rotation() {
+    let creds = Credentials::new("https://h/Contrast", "agent", "service", "api").unwrap();
+    let store = CredentialStore::new(creds, HeaderOptions::default());
+    let mut reader = store.reader();
+    black_box(reader.load().headers().authorization().len());
+    let before = allocations();
+    for _ in 0..10_000 {
+        let h = reader.load().headers();
+        black_box(h.authorization().expose_secret());
+        black_box(h.api_key().expose_secret());
+    }
+    assert_eq!(allocations() - before, 0, "cached header reads allocated");
+    store.rotate(None, Some("api-2")).unwrap();
+    assert_eq!(reader.load().headers().api_key().expose_secret(), "api-2");
+    assert_eq!(reader.load().generation(), 2);
+}
