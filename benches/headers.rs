@@ -6,8 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use contrast_auth::headers::{Base64Alphabet, authorization_value};
 use contrast_auth::{CredentialStore, Credentials, HeaderOptions};
 use criterion::{Criterion, criterion_group, criterion_main};
 
