@@ -339,7 +339,7 @@ fn render(case: &Case) -> Vec<(String, Vec<u8>)> {
             received_body.extend_from_slice(b" ");
             received.content_digest = contrast_auth::signing::content_digest(&received_body);
         }
-        Mutation::TamperPath => path.push_str("x"),
+        Mutation::TamperPath => path.push('x'),
         Mutation::TamperMethod => method = "PATCH".into(),
         Mutation::TamperSignature => {
             let mut bytes = received.signature.into_bytes();
