@@ -189,12 +189,15 @@ fn a_corrupted_contrast_signature_reports_the_mismatch_not_the_other_label() {
     assert_eq!(r.label, "contrast-prev");
 }
 
+/// Removes one header from a received request.
+type Remove = fn(&mut ReceivedRequest<'_>);
+
 #[test]
 fn missing_headers_are_named() {
     let snap = snapshot(SERVICE_KEY);
     let v = verifier(&[&snap]);
     let h = sign(&snap, None);
-    let cases: [(fn(&mut ReceivedRequest<'_>), &str); 4] = [
+    let cases: [(Remove, &str); 4] = [
         (|r| r.signature_input = None, "Signature-Input"),
         (|r| r.signature = None, "Signature"),
         (|r| r.content_digest = None, "Content-Digest"),
