@@ -235,18 +235,30 @@ fn check_raw_path(url: &str) -> Result<(), SignError> {
             reason: "contains a backslash (the URL parser would turn it into `/`)",
         });
     }
-    let is_dot = |segment: &str| {
-        let lower = segment.to_ascii_lowercase();
-        let unescaped = lower.replace("%2e", ".");
-        unescaped == "." || unescaped == ".."
-    };
-    if path.split('/').any(is_dot) {
+    if path.split('/').any(is_dot_segment) {
         return Err(SignError::InvalidComponent {
             component: "@path",
             reason: "contains a `.` or `..` segment (resolve it before sending and signing)",
         });
     }
     Ok(())
+}
+
+/// `.` or `..`, each dot possibly written `%2e` / `%2E` (no allocation: this runs per report).
+fn is_dot_segment(segment: &str) -> bool {
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        if rest[0] == b'.' {
+            rest = &rest[1..];
+        } else if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"%2e") {
+            rest = &rest[3..];
+        } else {
+            return false;
+        }
+        dots += 1;
+    }
+    dots == 1 || dots == 2
 }
 
 #[cfg(test)]
@@ -286,6 +298,17 @@ mod tests {
                 ),
                 "{url}: {err:?}"
             );
+        }
+        for (segment, dot) in [
+            (".", true),
+            ("..", true),
+            ("%2E.", true),
+            ("...", false),
+            ("", false),
+            (".a", false),
+            ("%2f", false),
+        ] {
+            assert_eq!(is_dot_segment(segment), dot, "{segment}");
         }
         // Dots inside a segment, or in the query, are fine.
         assert!(split_url("https://h.example/a/..b/c.d?x=../y").is_ok());
