@@ -28,6 +28,16 @@ fn store() -> CredentialStore {
 fn header_reads(c: &mut Criterion) {
     let store = Arc::new(store());
     let mut group = c.benchmark_group("header_values");
+    group.bench_function("read_from_reader", |b| {
+        let mut reader = store.reader();
+        b.iter(|| {
+            let h = reader.load().headers();
+            black_box((
+                h.authorization().expose_secret().len(),
+                h.api_key().expose_secret().len(),
+            ))
+        })
+    });
     group.bench_function("read_from_snapshot", |b| {
         b.iter(|| {
             let snap = store.load_snapshot();
@@ -63,6 +73,16 @@ fn header_reads(c: &mut Criterion) {
             }
         })
     };
+    group.bench_function("read_from_reader_while_rotating", |b| {
+        let mut reader = store.reader();
+        b.iter(|| {
+            let h = reader.load().headers();
+            black_box((
+                h.authorization().expose_secret().len(),
+                h.api_key().expose_secret().len(),
+            ))
+        })
+    });
     group.bench_function("read_from_snapshot_while_rotating", |b| {
         b.iter(|| {
             let snap = store.load_snapshot();

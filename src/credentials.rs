@@ -177,11 +177,7 @@ impl Credentials {
     ) -> Result<Self, ConfigError> {
         let origin = Origin::Argument;
         Ok(Credentials {
-            url: ApiUrl::parse(
-                &validate_value(keys::URL, url, &origin)?
-                    .expose_secret()
-                    .to_owned(),
-            )?,
+            url: ApiUrl::parse(validate_value(keys::URL, url, &origin)?.expose_secret())?,
             user_name: validate_value(keys::USER_NAME, user_name, &origin)?,
             service_key: validate_value(keys::SERVICE_KEY, service_key, &origin)?,
             api_key: validate_value(keys::API_KEY, api_key, &origin)?,

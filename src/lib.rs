@@ -32,4 +32,4 @@ pub use credentials::{ApiUrl, Credentials};
 pub use error::{ConfigError, TokenError};
 pub use headers::{Accept, AuthHeaders, Base64Alphabet, HeaderOptions};
 pub use secret::{Fingerprint, Secret, SecretBytes};
-pub use store::{CredentialStore, KeyChange, RotationReport, Snapshot};
+pub use store::{CredentialStore, KeyChange, RotationReport, Snapshot, SnapshotReader};

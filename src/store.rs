@@ -8,6 +8,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use arc_swap::cache::Cache;
 use arc_swap::{ArcSwap, ArcSwapOption, Guard};
 
 use crate::config::{ConfigSources, Configuration};
@@ -202,6 +203,14 @@ impl CredentialStore {
         self.current.load()
     }
 
+    /// A per-thread reader for hot paths: each read is one atomic load and a pointer
+    /// comparison, and it follows rotations. Not `Sync`: give each thread its own.
+    pub fn reader(&self) -> SnapshotReader<'_> {
+        SnapshotReader {
+            cache: Cache::new(&self.current),
+        }
+    }
+
     /// The current snapshot as an owned `Arc` (for holding across a request).
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.current.load_full()
@@ -279,6 +288,24 @@ impl CredentialStore {
             retired_at: Instant::now(),
         })));
         report
+    }
+}
+
+/// A cached view of a store's current snapshot (see [`CredentialStore::reader`]).
+pub struct SnapshotReader<'a> {
+    cache: Cache<&'a ArcSwap<Snapshot>, Arc<Snapshot>>,
+}
+
+impl SnapshotReader<'_> {
+    /// The current snapshot: allocation-free, lock-free, and as fresh as a full load.
+    pub fn load(&mut self) -> &Arc<Snapshot> {
+        self.cache.load()
+    }
+}
+
+impl fmt::Debug for SnapshotReader<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SnapshotReader")
     }
 }
 
