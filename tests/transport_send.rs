@@ -1,4 +1,5 @@
 //! Sending reports to the real TLS test server: success, each layer wrong, reload on 401.
+#![cfg(feature = "test-server")]
 
 mod transport_support;
 

@@ -265,8 +265,10 @@ impl Client {
                         reloaded = true;
                         self.counters.reloads.fetch_add(1, Ordering::Relaxed);
                         let changed = self.store.reload().map(|r| r.changed()).unwrap_or(false);
+                        // Another thread's reload may have swapped the keys meanwhile.
+                        let moved = self.store.snapshot().generation() != snapshot.generation();
                         let skew_corrected = self.clock_skew() != skew_before;
-                        if changed || skew_corrected {
+                        if changed || moved || skew_corrected {
                             continue;
                         }
                     }

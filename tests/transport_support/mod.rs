@@ -81,7 +81,11 @@ impl Fixture {
             self.server.url(),
             self.ca_file.display()
         );
-        std::fs::write(self.dir.path().join("contrast_security.yaml"), text).expect("yaml written");
+        // Write then rename, so a reload never reads a half-written file.
+        let staging = self.dir.path().join("contrast_security.yaml.new");
+        std::fs::write(&staging, text).expect("yaml written");
+        std::fs::rename(&staging, self.dir.path().join("contrast_security.yaml"))
+            .expect("yaml renamed");
     }
 
     /// A store loaded from the fixture directory's YAML (reloadable), and its client.
