@@ -38,9 +38,9 @@ fn start_server() -> (TestServer, tempfile::TempDir, PathBuf) {
     (server, dir, ca)
 }
 
-fn settings(ca: &PathBuf) -> TransportSettings {
+fn settings(ca: &std::path::Path) -> TransportSettings {
     let mut settings = TransportSettings::default();
-    settings.certificate.ca_file = Some(ca.clone());
+    settings.certificate.ca_file = Some(ca.to_path_buf());
     settings
 }
 
