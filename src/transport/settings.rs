@@ -100,7 +100,8 @@ impl TransportSettings {
             Some(path) => {
                 let _ = write!(out, "CA file {}", path.display());
             }
-            None => out.push_str("platform verifier"),
+            None if system_has_roots() => out.push_str("platform verifier"),
+            None => out.push_str("webpki roots (the system has no CA store)"),
         }
         if self.certificate.ignore_cert_errors {
             out.push_str(" (VERIFICATION DISABLED by api.certificate.ignore_cert_errors)");
@@ -145,7 +146,8 @@ impl TransportSettings {
                 let certs = read_certificates(path, keys::CERTIFICATE_CA_FILE)?;
                 tls.root_certs(RootCerts::new_with_certs(&certs))
             }
-            None => tls.root_certs(RootCerts::PlatformVerifier),
+            None if system_has_roots() => tls.root_certs(RootCerts::PlatformVerifier),
+            None => tls.root_certs(RootCerts::WebPki),
         };
         if let Some((cert_file, key_file)) = &self.certificate.client_identity {
             let chain = read_certificates(cert_file, keys::CERTIFICATE_CERT_FILE)?;
@@ -182,6 +184,23 @@ impl TransportSettings {
             .build();
         Ok(ureq::Agent::new_with_config(config))
     }
+}
+
+/// Whether the platform has a CA store to verify with; without one the client falls back to
+/// the Mozilla roots of `webpki-roots`.
+fn system_has_roots() -> bool {
+    static HAS_ROOTS: once_cell::sync::Lazy<bool> = once_cell::sync::Lazy::new(|| {
+        if cfg!(all(
+            unix,
+            not(target_vendor = "apple"),
+            not(target_os = "android")
+        )) {
+            !rustls_native_certs::load_native_certs().certs.is_empty()
+        } else {
+            true
+        }
+    });
+    *HAS_ROOTS
 }
 
 fn read_pem(path: &Path) -> Result<Vec<u8>, ConfigError> {
