@@ -354,7 +354,10 @@ fn serve_connection(
         match tls.conn.complete_io(&mut tls.sock) {
             Ok(_) => {}
             Err(e) if is_timeout(&e) && !shared.stopping() => {}
-            Err(e) => return Err(e),
+            Err(e) => {
+                linger_after_failed_handshake(&mut tls);
+                return Err(e);
+            }
         }
     }
     shared
@@ -372,6 +375,20 @@ fn serve_connection(
             return Ok(());
         }
     }
+}
+
+/// After a failed handshake (e.g. a missing client certificate under TLS 1.3, detected
+/// only after the client's first flight), sends the alert and keeps the socket open briefly,
+/// so the client reads the alert instead of failing its write with a broken pipe.
+fn linger_after_failed_handshake(tls: &mut TlsStream) {
+    while tls.conn.wants_write() {
+        if tls.conn.write_tls(&mut tls.sock).is_err() {
+            return;
+        }
+    }
+    let _ = tls.sock.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut sink = [0u8; 4096];
+    while matches!(tls.sock.read(&mut sink), Ok(n) if n > 0) {}
 }
 
 /// One parsed request, headers of interest copied out.
