@@ -106,6 +106,8 @@ pub struct ReceivedReport {
     pub content_encoding: Option<String>,
     /// Signature labels present in `Signature-Input` (e.g. `contrast`, `contrast-prev`).
     pub signature_labels: Vec<String>,
+    /// The `nonce` parameter of the first signature, if any (differs on every attempt).
+    pub signature_nonce: Option<String>,
     /// Body length as sent.
     pub body_len: usize,
     /// The status answered.
@@ -586,6 +588,9 @@ fn handle(shared: &Shared, tls: &mut TlsStream, request: Request) -> io::Result<
             .header("signature-input")
             .map(verification::labels)
             .unwrap_or_default(),
+        signature_nonce: request
+            .header("signature-input")
+            .and_then(verification::nonce),
         body_len: request.body.len(),
         status: 0,
         rejection: None,

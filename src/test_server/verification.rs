@@ -161,6 +161,13 @@ pub(super) fn labels(signature_input: &str) -> Vec<String> {
     out
 }
 
+/// The first `nonce="..."` parameter of a `Signature-Input` header.
+pub(super) fn nonce(signature_input: &str) -> Option<String> {
+    let start = signature_input.find(";nonce=\"")? + ";nonce=\"".len();
+    let rest = &signature_input[start..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
 fn push_label(member: &str, out: &mut Vec<String>) {
     if let Some((label, _)) = member.split_once('=') {
         let label = label.trim();
@@ -179,5 +186,7 @@ mod tests {
         let input = r#"contrast=("@method" "content-digest");created=1;keyid="a/b", contrast-prev=("@method");nonce="x,y""#;
         assert_eq!(labels(input), vec!["contrast", "contrast-prev"]);
         assert!(labels("").is_empty());
+        assert_eq!(nonce(input).as_deref(), Some("x,y"));
+        assert_eq!(nonce("contrast=()"), None);
     }
 }
