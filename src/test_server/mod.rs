@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use crate::error::ConfigError;
 use crate::secret::Secret;
+use crate::signing::{Verifier, VerifierOptions};
 use crate::transport::{REPORT_ID_HEADER, http_date};
 use pki::{Identity, TestAuthority};
 pub use verification::AcceptedCredentials;
@@ -134,6 +135,7 @@ struct Shared {
     url: String,
     options: TestServerOptions,
     keys: RwLock<KeyRing>,
+    verifier: Verifier,
     faults: Mutex<VecDeque<Fault>>,
     counters: Counters,
     deliveries: Mutex<HashMap<String, u32>>,
@@ -171,10 +173,13 @@ impl TestServer {
         let address = listener.local_addr()?;
         let url = format!("https://127.0.0.1:{}{BASE_PATH}", address.port());
         let keys = KeyRing::new(&url, &accepted).map_err(config_to_io)?;
+        let verifier = Verifier::new(VerifierOptions::default()).map_err(io::Error::other)?;
+        verifier.set_keys(keys.verifier_keys());
         let shared = Arc::new(Shared {
             url,
             options,
             keys: RwLock::new(keys),
+            verifier,
             faults: Mutex::new(VecDeque::new()),
             counters: Counters::default(),
             deliveries: Mutex::new(HashMap::new()),
@@ -224,7 +229,9 @@ impl TestServer {
     /// Replaces the accepted credentials (give two sets during a rotation).
     pub fn set_accepted(&self, accepted: &[AcceptedCredentials]) -> Result<(), ConfigError> {
         let ring = KeyRing::new(&self.shared.url, accepted)?;
-        *self.shared.keys.write().unwrap_or_else(|p| p.into_inner()) = ring;
+        let mut keys = self.shared.keys.write().unwrap_or_else(|p| p.into_inner());
+        self.shared.verifier.set_keys(ring.verifier_keys());
+        *keys = ring;
         Ok(())
     }
 
@@ -631,6 +638,7 @@ fn handle(shared: &Shared, tls: &mut TlsStream, request: Request) -> io::Result<
     }
     let check = shared.keys.read().unwrap_or_else(|p| p.into_inner()).check(
         &request,
+        &shared.verifier,
         shared.now(),
         shared.options.require_signature,
     );

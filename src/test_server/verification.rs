@@ -7,6 +7,7 @@ use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::headers::HeaderOptions;
 use crate::secret::{Secret, constant_time_eq};
+use crate::signing::{ReceivedRequest, Verifier, keyid};
 use crate::store::Snapshot;
 
 /// One set of credentials the server accepts.
@@ -81,9 +82,9 @@ pub(super) enum Check {
     Rejected(Rejection),
 }
 
-/// The accepted credentials with their header values and signing keys computed.
+/// The accepted credentials with their header values, signing keys and key ids computed.
 pub(super) struct KeyRing {
-    snapshots: Vec<Snapshot>,
+    snapshots: Vec<(Snapshot, String)>,
 }
 
 impl KeyRing {
@@ -96,17 +97,33 @@ impl KeyRing {
                 a.service_key.expose_secret(),
                 a.api_key.expose_secret(),
             )?;
-            snapshots.push(Snapshot::new(credentials, HeaderOptions::default(), 0));
+            let snapshot = Snapshot::new(credentials, HeaderOptions::default(), 0);
+            let id = keyid(&snapshot);
+            snapshots.push((snapshot, id));
         }
         Ok(KeyRing { snapshots })
     }
 
-    pub(super) fn check(&self, request: &Request, _now: u64, require_signature: bool) -> Check {
+    /// The verifier's keys: one per accepted set.
+    pub(super) fn verifier_keys(&self) -> Vec<(String, crate::signing::SigningKey)> {
+        self.snapshots
+            .iter()
+            .map(|(s, id)| (id.clone(), s.signing_key().duplicate()))
+            .collect()
+    }
+
+    pub(super) fn check(
+        &self,
+        request: &Request,
+        verifier: &Verifier,
+        now: u64,
+        require_signature: bool,
+    ) -> Check {
         let authorization = request.header("authorization").unwrap_or_default();
-        let layer_one: Vec<&Snapshot> = self
+        let layer_one: Vec<&(Snapshot, String)> = self
             .snapshots
             .iter()
-            .filter(|s| {
+            .filter(|(s, _)| {
                 constant_time_eq(
                     s.headers().authorization().expose_secret().as_bytes(),
                     authorization.as_bytes(),
@@ -117,13 +134,17 @@ impl KeyRing {
             return Check::Rejected(Rejection::ServiceKey);
         }
         let api_key = request.header("api-key").unwrap_or_default();
-        let both = layer_one.iter().any(|s| {
-            constant_time_eq(
-                s.headers().api_key().expose_secret().as_bytes(),
-                api_key.as_bytes(),
-            )
-        });
-        if !both {
+        let both: Vec<&String> = layer_one
+            .iter()
+            .filter(|(s, _)| {
+                constant_time_eq(
+                    s.headers().api_key().expose_secret().as_bytes(),
+                    api_key.as_bytes(),
+                )
+            })
+            .map(|(_, id)| id)
+            .collect();
+        if both.is_empty() {
             return Check::Rejected(Rejection::ApiKey);
         }
         let signed = request.header("signature-input").is_some();
@@ -134,7 +155,29 @@ impl KeyRing {
                 Check::Accepted
             };
         }
-        Check::Accepted
+        let (path, query) = match request.target.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (request.target.as_str(), None),
+        };
+        let received = ReceivedRequest {
+            method: &request.method,
+            authority: request.host.as_deref().unwrap_or_default(),
+            path,
+            query,
+            content_type: request.header("content-type"),
+            content_digest: request.header("content-digest"),
+            signature_input: request.header("signature-input"),
+            signature: request.header("signature"),
+            body: &request.body,
+        };
+        match verifier.verify(&received, now) {
+            // The signing key must belong to the credentials in the headers.
+            Ok(verified) if both.contains(&&verified.keyid) => Check::Accepted,
+            Ok(_) => Check::Rejected(Rejection::Signature(
+                "signed with a key other than the one of the credentials sent".into(),
+            )),
+            Err(e) => Check::Rejected(Rejection::Signature(e.to_string())),
+        }
     }
 }
 

@@ -327,9 +327,14 @@ impl Client {
         }
         if let Some(signer) = &self.signer {
             let created = self.now();
-            let previous = self
-                .store
-                .previous(self.settings.options.previous_key_grace);
+            let grace = self.settings.options.previous_key_grace;
+            let previous = if grace.is_zero() {
+                None
+            } else {
+                self.store
+                    .previous(grace)
+                    .filter(|p| p.generation() != snapshot.generation())
+            };
             for (name, value) in signer.sign(
                 method.as_str(),
                 url,
@@ -452,29 +457,47 @@ fn gzip(body: &[u8]) -> Result<Vec<u8>, SendError> {
         })
 }
 
-/// Report signing, wired to [`crate::signing`].
+/// Report signing with [`crate::signing`]: a fresh `created` and nonce on every attempt.
 mod signature {
     use super::{ClientOptions, SendError, Snapshot};
+    use crate::signing::{Message, Signer, SignerOptions};
 
-    pub(super) struct ReportSigner;
+    pub(super) struct ReportSigner(Signer);
 
     impl ReportSigner {
-        pub(super) fn new(_options: &ClientOptions) -> Self {
-            ReportSigner
+        pub(super) fn new(options: &ClientOptions) -> Self {
+            ReportSigner(Signer::new(SignerOptions {
+                validity: options.signature_validity,
+                previous_grace: options.previous_key_grace,
+            }))
         }
 
         #[allow(clippy::too_many_arguments)]
         pub(super) fn sign(
             &self,
-            _method: &str,
-            _url: &str,
-            _content_type: &str,
-            _body: &[u8],
-            _current: &Snapshot,
-            _previous: Option<&Snapshot>,
-            _created: u64,
-        ) -> Result<Vec<(&'static str, String)>, SendError> {
-            Ok(Vec::new())
+            method: &str,
+            url: &str,
+            content_type: &str,
+            body: &[u8],
+            current: &Snapshot,
+            previous: Option<&Snapshot>,
+            created: u64,
+        ) -> Result<[(&'static str, String); 3], SendError> {
+            let message = Message {
+                method,
+                url,
+                content_type,
+                body,
+            };
+            let headers = self
+                .0
+                .sign(&message, current, previous, created)
+                .map_err(|e| SendError::Signing {
+                    reason: e.to_string(),
+                })?;
+            Ok(headers
+                .pairs()
+                .map(|(name, value)| (name, value.to_string())))
         }
     }
 }

@@ -47,7 +47,7 @@ impl Default for ClientOptions {
             max_backoff: Duration::from_secs(10),
             sign: true,
             signature_validity: Duration::from_secs(300),
-            previous_key_grace: Duration::from_secs(60),
+            previous_key_grace: Duration::from_secs(300),
             gzip_min_bytes: None,
             max_idle_connections: 16,
             max_response_bytes: 1 << 20,
