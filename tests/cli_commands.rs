@@ -479,7 +479,14 @@ fn the_demo_runs_without_an_account_and_prints_no_key() {
     );
     assert!(out.stdout.contains("service_key"));
     assert!(out.stdout.contains("HTTP 401"));
+    assert!(
+        out.stdout
+            .contains("the body does not match Content-Digest"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("Summary"));
+    assert!(out.stdout.contains("Demo complete"));
     // The demo's keys are 24-32 random upper-case letters and digits: none may be printed.
     for word in out.all().split(|c: char| !c.is_ascii_alphanumeric()) {
         let key_like = word.len() >= 20
@@ -488,4 +495,89 @@ fn the_demo_runs_without_an_account_and_prints_no_key() {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
         assert!(!key_like, "a key-like value was printed: {word}");
     }
+}
+
+#[test]
+fn sign_prints_headers_that_verify_and_masks_the_keyid() {
+    use contrast_auth::signing::{ReceivedRequest, Verifier, VerifierOptions, keyid};
+    let s = setup();
+    let body = "{\"report\":1}";
+    let body_file = s.dir.path().join("body.json");
+    std::fs::write(&body_file, body).unwrap();
+    let out = s.run(&[
+        "sign",
+        "--method",
+        "PUT",
+        "--url",
+        "/api/ng/report?x=1",
+        "--file",
+        body_file.to_str().unwrap(),
+        "--created",
+        "1700000000",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("keyid=\"[REDACTED]/"), "{}", out.stdout);
+    assert_no_secret(&out.all());
+
+    // Revealed, from stdin: the printed headers verify with the crate's verifier.
+    let out = run(
+        s.dir.path(),
+        &[
+            "sign",
+            "--method",
+            "PUT",
+            "--url",
+            "/api/ng/report?x=1",
+            "--created",
+            "1700000000",
+            "--reveal",
+        ],
+        Some(body),
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    let header = |name: &str| {
+        out.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("{name} printed"))
+            .to_string()
+    };
+    let (digest, input, signature) = (
+        header("Content-Digest"),
+        header("Signature-Input"),
+        header("Signature"),
+    );
+    let credentials =
+        contrast_auth::Credentials::new(s.server.url(), USER, SERVICE_KEY, API_KEY).unwrap();
+    let snapshot = contrast_auth::Snapshot::new(credentials, Default::default(), 1);
+    let verifier = Verifier::new(VerifierOptions::default()).unwrap();
+    verifier.set_keys(vec![(keyid(&snapshot), snapshot.signing_key().duplicate())]);
+    let authority = s
+        .server
+        .url()
+        .trim_start_matches("https://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let verified = verifier
+        .verify(
+            &ReceivedRequest {
+                method: "PUT",
+                authority: &authority,
+                path: "/Contrast/api/ng/report",
+                query: Some("x=1"),
+                content_type: Some("application/json"),
+                content_digest: Some(&digest),
+                signature_input: Some(&input),
+                signature: Some(&signature),
+                body: body.as_bytes(),
+            },
+            1_700_000_010,
+        )
+        .expect("the CLI's headers verify");
+    assert_eq!(verified.created, 1_700_000_000);
+
+    let out = s.run(&["sign", "--url", "http://example.com/x"]);
+    assert_eq!(out.code, 2);
 }

@@ -34,7 +34,7 @@ enum Command {
     #[command(subcommand)]
     Token(cli::token::TokenCommand),
     /// Signs a body (file or stdin) for a method and URL and prints the signature headers.
-    // Sign(cli::sign::SignArgs),
+    Sign(cli::sign::SignArgs),
     /// Starts the loopback HTTPS test server, prints one JSON line with its URL and CA file,
     /// and serves until stdin is closed.
     TestServer(cli::serve::ServeArgs),
@@ -55,7 +55,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(args),
         Command::SampleRequest(args) => cli::sample::run(args),
         Command::Token(command) => cli::token::run(command),
-        // Command::Sign(args) => cli::sign::run(args),
+        Command::Sign(args) => cli::sign::run(args),
         Command::TestServer(args) => cli::serve::run(args),
     };
     ExitCode::from(code as u8)

@@ -144,13 +144,19 @@ fn demo(args: &DemoArgs) -> Result<bool, String> {
         service_key: random_text(KEY_ALPHABET, 24),
         api_key: random_text(KEY_ALPHABET, 32),
     };
-    let server = TestServer::start(vec![first.accepted()], TestServerOptions::default())
-        .map_err(|e| format!("cannot start the test server: {e}"))?;
+    let server = TestServer::start(
+        vec![first.accepted()],
+        TestServerOptions {
+            require_signature: true,
+            ..TestServerOptions::default()
+        },
+    )
+    .map_err(|e| format!("cannot start the test server: {e}"))?;
     let ca_file = dir.0.join("demo-ca.pem");
     server.write_ca_file(&ca_file).map_err(|e| e.to_string())?;
     write_config(&dir.0, server.url(), &ca_file, &first).map_err(|e| e.to_string())?;
     println!(
-        "1. Test server  {} (TLS; its CA was made just now)",
+        "1. Test server  {} (TLS; its CA was made just now; checks both layers and signatures)",
         server.url()
     );
     println!(
@@ -333,11 +339,20 @@ fn demo(args: &DemoArgs) -> Result<bool, String> {
         println!("   server: {reason}");
     }
 
+    // A tampered body: signed for one body, sent with another.
+    println!("\n5. A tampered body is refused:");
+    let tampered_status = send_tampered(&client, &configuration).map_err(|e| e.to_string())?;
+    println!("   signed {{\"amount\":1}}, sent {{\"amount\":1000}}: HTTP {tampered_status}");
+    if let Some(reason) = server.received().last().and_then(|r| r.rejection.clone()) {
+        println!("   server: {reason}");
+    }
+    let tampered_refused = tampered_status == 401;
+
     // Summary.
     let stats = server.stats();
     let counters = client.counters();
     latencies.sort();
-    println!("\n5. Summary");
+    println!("\n6. Summary");
     let rows = [
         (
             "reports sent",
@@ -374,14 +389,14 @@ fn demo(args: &DemoArgs) -> Result<bool, String> {
             "latency max",
             ms(latencies.last().copied().unwrap_or_default()),
         ),
-        ("wall time", ms(sending_time)),
+        ("time to send all reports", ms(sending_time)),
     ];
     println!("   +{:-<28}+{:-<52}+", "", "");
     for (name, value) in rows {
         println!("   | {name:<26} | {value:<50} |");
     }
     println!("   +{:-<28}+{:-<52}+", "", "");
-    let ok = failures.is_empty() && forged_refused;
+    let ok = failures.is_empty() && forged_refused && tampered_refused;
     println!(
         "\n{}",
         if ok {
@@ -391,4 +406,41 @@ fn demo(args: &DemoArgs) -> Result<bool, String> {
         }
     );
     Ok(ok)
+}
+
+/// Signs a report for one body with the agent's current keys and sends another body.
+fn send_tampered(
+    client: &Client,
+    configuration: &contrast_auth::Configuration,
+) -> Result<u16, Box<dyn std::error::Error>> {
+    use contrast_auth::signing::{Message, Signer};
+    let snapshot = client.store().snapshot();
+    let url = snapshot.credentials().url().join("/api/ng/agents/activity");
+    let created = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    let headers = Signer::default().sign(
+        &Message {
+            method: "PUT",
+            url: &url,
+            content_type: "application/json",
+            body: br#"{"amount":1}"#,
+        },
+        &snapshot,
+        None,
+        created,
+    )?;
+    let agent = TransportSettings::from_configuration(configuration).build_agent()?;
+    let mut request = agent
+        .put(&url)
+        .header(
+            "Authorization",
+            snapshot.headers().authorization().expose_secret(),
+        )
+        .header("API-Key", snapshot.headers().api_key().expose_secret())
+        .header("Content-Type", "application/json");
+    for (name, value) in headers.pairs() {
+        request = request.header(name, value);
+    }
+    Ok(request.send(&br#"{"amount":1000}"#[..])?.status().as_u16())
 }

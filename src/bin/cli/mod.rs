@@ -4,7 +4,7 @@ pub mod check;
 pub mod demo;
 pub mod sample;
 pub mod serve;
-// pub mod sign;
+pub mod sign;
 pub mod token;
 
 use contrast_auth::transport::SendError;
