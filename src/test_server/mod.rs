@@ -47,6 +47,10 @@ pub struct TestServerOptions {
     /// Refuse reports without a valid signature (otherwise an absent signature is allowed,
     /// and a present one must be valid).
     pub require_signature: bool,
+    /// Accept signature headers without verifying them: only for benchmarks that measure
+    /// the client's cost alone (the server then does the same work for signed and unsigned
+    /// requests). Both credential layers are still checked.
+    pub skip_signature_verification: bool,
 }
 
 /// A fault applied to the next request (other than the statistics endpoint).
@@ -400,12 +404,28 @@ fn linger_after_failed_handshake(tls: &mut TlsStream) {
     while matches!(tls.sock.read(&mut sink), Ok(n) if n > 0) {}
 }
 
+/// The request headers the server reads (lower case).
+const KEPT_HEADERS: [&str; 12] = [
+    "host",
+    "authorization",
+    "api-key",
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "transfer-encoding",
+    "content-digest",
+    "signature-input",
+    "signature",
+    "user-agent",
+    "x-contrast-report-id",
+];
+
 /// One parsed request, headers of interest copied out.
 struct Request {
     method: String,
     target: String,
     host: Option<String>,
-    headers: HashMap<String, String>,
+    headers: HashMap<&'static str, String>,
     body: Vec<u8>,
 }
 
@@ -416,7 +436,7 @@ impl Request {
 }
 
 fn read_more(shared: &Shared, tls: &mut TlsStream, buffer: &mut Vec<u8>) -> io::Result<bool> {
-    let mut chunk = [0u8; 16 * 1024];
+    let mut chunk = [0u8; 4096];
     loop {
         match tls.read(&mut chunk) {
             Ok(0) => return Ok(false),
@@ -450,9 +470,14 @@ fn read_request(
                         body: Vec::new(),
                     };
                     for h in parsed.headers.iter() {
+                        // Keep only the headers the server looks at.
+                        let Some(name) =
+                            KEPT_HEADERS.iter().find(|k| k.eq_ignore_ascii_case(h.name))
+                        else {
+                            continue;
+                        };
                         let value = String::from_utf8_lossy(h.value).into_owned();
-                        let name = h.name.to_ascii_lowercase();
-                        if name == "host" {
+                        if *name == "host" {
                             request.host = Some(value.clone());
                         }
                         request.headers.insert(name, value);
@@ -640,7 +665,7 @@ fn handle(shared: &Shared, tls: &mut TlsStream, request: Request) -> io::Result<
         &request,
         &shared.verifier,
         shared.now(),
-        shared.options.require_signature,
+        &shared.options,
     );
     match check {
         Check::Accepted => {

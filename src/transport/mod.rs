@@ -30,7 +30,6 @@ use ureq::http::{self, HeaderValue};
 pub use error::SendError;
 pub use settings::{ClientOptions, TransportSettings};
 
-use crate::headers::{ACCEPT, API_KEY, AUTHORIZATION, USER_AGENT};
 use crate::store::{CredentialStore, Snapshot};
 use retry::{Backoff, Outcome};
 
@@ -94,6 +93,7 @@ pub struct Client {
     signer: Option<signature::ReportSigner>,
     clock_skew: AtomicI64,
     counters: Counters,
+    report_ids: ReportIds,
 }
 
 impl std::fmt::Debug for Client {
@@ -128,6 +128,7 @@ impl Client {
             signer,
             clock_skew: AtomicI64::new(0),
             counters: Counters::default(),
+            report_ids: ReportIds::new(),
         })
     }
 
@@ -188,10 +189,10 @@ impl Client {
         let started = Instant::now();
         let options = &self.settings.options;
         let method = validate_request(method, path, content_type)?;
-        let report_id = new_report_id();
+        let report_id = self.report_ids.next();
         let (body, gzipped) = match options.gzip_min_bytes {
-            Some(min) if body.len() >= min => (gzip(body)?, true),
-            _ => (body.to_vec(), false),
+            Some(min) if body.len() >= min => (std::borrow::Cow::Owned(gzip(body)?), true),
+            _ => (std::borrow::Cow::Borrowed(body), false),
         };
         let mut backoff = Backoff::new(options);
         let mut attempts = 0u32;
@@ -299,31 +300,45 @@ impl Client {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn build_request(
+    fn build_request<'b>(
         &self,
         method: &http::Method,
         url: &str,
         content_type: &str,
-        body: &[u8],
+        body: &'b [u8],
         gzipped: bool,
         report_id: &str,
         snapshot: &Snapshot,
-    ) -> Result<http::Request<Vec<u8>>, SendError> {
-        let headers = snapshot.headers();
-        let mut builder = http::Request::builder()
-            .method(method.clone())
-            .uri(url)
-            .header(
-                AUTHORIZATION,
-                sensitive(headers.authorization().expose_secret())?,
-            )
-            .header(API_KEY, sensitive(headers.api_key().expose_secret())?)
-            .header(ACCEPT, headers.accept())
-            .header(USER_AGENT, headers.user_agent())
-            .header("Content-Type", content_type)
-            .header(REPORT_ID_HEADER, report_id);
+    ) -> Result<http::Request<&'b [u8]>, SendError> {
+        use http::header::{self, HeaderName};
+        let invalid = |what: &str| SendError::InvalidRequest {
+            reason: format!("{what} is not a valid header value"),
+        };
+        let auth = snapshot.headers();
+        let mut headers = http::HeaderMap::with_capacity(12);
+        headers.insert(
+            header::AUTHORIZATION,
+            sensitive(auth.authorization().expose_secret())?,
+        );
+        headers.insert(
+            HeaderName::from_static("api-key"),
+            sensitive(auth.api_key().expose_secret())?,
+        );
+        headers.insert(header::ACCEPT, HeaderValue::from_static(auth.accept()));
+        headers.insert(
+            header::USER_AGENT,
+            HeaderValue::from_static(auth.user_agent()),
+        );
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(content_type).map_err(|_| invalid("the content type"))?,
+        );
+        headers.insert(
+            HeaderName::from_static("x-contrast-report-id"),
+            HeaderValue::from_str(report_id).map_err(|_| invalid("the report id"))?,
+        );
         if gzipped {
-            builder = builder.header("Content-Encoding", "gzip");
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
         if let Some(signer) = &self.signer {
             let created = self.now();
@@ -335,7 +350,7 @@ impl Client {
                     .previous(grace)
                     .filter(|p| p.generation() != snapshot.generation())
             };
-            for (name, value) in signer.sign(
+            let signed = signer.sign(
                 method.as_str(),
                 url,
                 content_type,
@@ -343,15 +358,26 @@ impl Client {
                 snapshot,
                 previous.as_deref(),
                 created,
-            )? {
-                builder = builder.header(name, value);
+            )?;
+            for (name, value) in [
+                ("content-digest", signed.content_digest),
+                ("signature-input", signed.signature_input),
+                ("signature", signed.signature),
+            ] {
+                headers.insert(
+                    HeaderName::from_static(name),
+                    HeaderValue::try_from(value).map_err(|_| invalid(name))?,
+                );
             }
         }
-        builder
-            .body(body.to_vec())
-            .map_err(|e| SendError::InvalidRequest {
-                reason: format!("cannot build the request: {e}"),
-            })
+        let uri: http::Uri = url.parse().map_err(|_| SendError::InvalidRequest {
+            reason: "the URL is not valid".into(),
+        })?;
+        let mut request = http::Request::new(body);
+        *request.method_mut() = method.clone();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        Ok(request)
     }
 
     /// The local Unix time corrected by the learned clock skew.
@@ -434,14 +460,32 @@ fn validate_request(
     Ok(method)
 }
 
-/// 16 random bytes as 32 lower-case hex digits.
-fn new_report_id() -> String {
-    let bytes = retry::random_bytes::<16>();
-    let mut out = String::with_capacity(32);
-    for b in bytes {
-        out.push_str(&format!("{b:02x}"));
+/// Report ids: a random 64-bit prefix per client and a counter, as 32 lower-case hex
+/// digits. Unique per report, the same across its retries, one random draw per client.
+struct ReportIds {
+    prefix: u64,
+    counter: AtomicU64,
+}
+
+impl ReportIds {
+    fn new() -> Self {
+        ReportIds {
+            prefix: u64::from_le_bytes(retry::random_bytes::<8>()),
+            counter: AtomicU64::new(u64::from_le_bytes(retry::random_bytes::<8>())),
+        }
     }
-    out
+
+    fn next(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let mut out = String::with_capacity(32);
+        for word in [self.prefix, n] {
+            for shift in (0..16).rev() {
+                out.push(HEX[((word >> (shift * 4)) & 0xf) as usize] as char);
+            }
+        }
+        out
+    }
 }
 
 fn gzip(body: &[u8]) -> Result<Vec<u8>, SendError> {
@@ -460,7 +504,7 @@ fn gzip(body: &[u8]) -> Result<Vec<u8>, SendError> {
 /// Report signing with [`crate::signing`]: a fresh `created` and nonce on every attempt.
 mod signature {
     use super::{ClientOptions, SendError, Snapshot};
-    use crate::signing::{Message, Signer, SignerOptions};
+    use crate::signing::{Message, SignatureHeaders, Signer, SignerOptions};
 
     pub(super) struct ReportSigner(Signer);
 
@@ -482,22 +526,41 @@ mod signature {
             current: &Snapshot,
             previous: Option<&Snapshot>,
             created: u64,
-        ) -> Result<[(&'static str, String); 3], SendError> {
+        ) -> Result<SignatureHeaders, SendError> {
             let message = Message {
                 method,
                 url,
                 content_type,
                 body,
             };
-            let headers = self
-                .0
+            self.0
                 .sign(&message, current, previous, created)
                 .map_err(|e| SendError::Signing {
                     reason: e.to_string(),
-                })?;
-            Ok(headers
-                .pairs()
-                .map(|(name, value)| (name, value.to_string())))
+                })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_ids_are_32_hex_digits_and_unique() {
+        let ids = ReportIds::new();
+        let other = ReportIds::new();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..1000 {
+            let id = ids.next();
+            assert_eq!(id.len(), 32);
+            assert!(
+                id.bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            );
+            assert!(seen.insert(id));
+        }
+        assert!(seen.insert(other.next()), "another client's ids differ");
+        assert_ne!(ids.next()[..16], other.next()[..16]);
     }
 }

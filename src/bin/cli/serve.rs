@@ -42,6 +42,7 @@ pub fn run(args: ServeArgs) -> Exit {
     let options = TestServerOptions {
         require_client_certificate: args.require_client_cert,
         require_signature: args.require_signature,
+        ..TestServerOptions::default()
     };
     let server = match TestServer::start(accepted, options) {
         Ok(server) => server,
