@@ -581,3 +581,104 @@ fn sign_prints_headers_that_verify_and_masks_the_keyid() {
     let out = s.run(&["sign", "--url", "http://example.com/x"]);
     assert_eq!(out.code, 2);
 }
+
+#[test]
+fn proxy_credentials_are_never_printed() {
+    let s = setup();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut text = std::fs::read_to_string(s.dir.path().join("contrast_security.yaml")).unwrap();
+    text.push_str(&format!(
+        "  proxy:\n    url: http://proxyuser:PROXYPASSWORD99@127.0.0.1:{port}\n"
+    ));
+    std::fs::write(s.dir.path().join("contrast_security.yaml"), text).unwrap();
+    for args in [&["check"][..], &["check", "--json"], &["sample-request"]] {
+        let out = s.run(args);
+        assert!(
+            !out.all().contains("PROXYPASSWORD99"),
+            "{args:?}: {}",
+            out.all()
+        );
+        assert!(!out.all().contains("proxyuser"), "{args:?}: {}", out.all());
+        assert_no_secret(&out.all());
+        assert!(
+            out.all().contains("[REDACTED]@127.0.0.1"),
+            "{args:?}: {}",
+            out.all()
+        );
+    }
+    assert_eq!(
+        s.run(&["check"]).code,
+        4,
+        "the proxy is down: a network failure"
+    );
+    let out = s.run(&["sample-request", "--reveal"]);
+    assert!(out.stdout.contains("PROXYPASSWORD99"));
+}
+
+#[test]
+fn test_server_subcommand_with_mutual_tls_writes_a_client_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    let accept = format!("{USER}:{SERVICE_KEY}:{API_KEY}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_contrast-auth"))
+        .args([
+            "test-server",
+            "--accept",
+            &accept,
+            "--ca-out",
+            ca.to_str().unwrap(),
+            "--require-client-cert",
+            "--require-signature",
+        ])
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let url = value["url"].as_str().unwrap();
+    let cert = std::path::PathBuf::from(value["client_cert"].as_str().unwrap());
+    let key = std::path::PathBuf::from(value["client_key"].as_str().unwrap());
+    assert!(
+        std::fs::read_to_string(&cert)
+            .unwrap()
+            .contains("BEGIN CERTIFICATE")
+    );
+    let client = |identity: bool| {
+        let mut settings = contrast_auth::transport::TransportSettings::default();
+        settings.certificate.ca_file = Some(ca.clone());
+        if identity {
+            settings.certificate.client_identity = Some((cert.clone(), key.clone()));
+        }
+        let credentials = contrast_auth::Credentials::new(url, USER, SERVICE_KEY, API_KEY).unwrap();
+        contrast_auth::transport::Client::new(
+            std::sync::Arc::new(contrast_auth::CredentialStore::new(
+                credentials,
+                Default::default(),
+            )),
+            settings,
+        )
+        .unwrap()
+    };
+    client(true)
+        .send("POST", "/r", "application/json", b"{}")
+        .expect("mutual TLS and signature accepted");
+    assert_eq!(
+        client(false)
+            .send("POST", "/r", "application/json", b"{}")
+            .unwrap_err()
+            .kind(),
+        "tls"
+    );
+    drop(child.stdin.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}

@@ -50,7 +50,9 @@ pub fn run(args: CheckArgs) -> Exit {
             return super::config_failure(&error);
         }
     };
-    let settings = TransportSettings::from_configuration(&configuration);
+    let mut settings = TransportSettings::from_configuration(&configuration);
+    // A diagnosis should be quick: one retry at most.
+    settings.options.max_attempts = 2;
     let transport = settings.describe();
     let snapshot = store.snapshot();
     let fingerprints = snapshot.fingerprints();
