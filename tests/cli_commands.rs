@@ -467,7 +467,15 @@ fn the_demo_runs_without_an_account_and_prints_no_key() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(
         dir.path(),
-        &["demo", "--reports", "200", "--threads", "3"],
+        &[
+            "demo",
+            "--reports",
+            "200",
+            "--threads",
+            "3",
+            "--pause-ms",
+            "0",
+        ],
         None,
     );
     assert_eq!(out.code, 0, "{}", out.all());

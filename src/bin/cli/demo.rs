@@ -27,6 +27,10 @@ pub struct DemoArgs {
     /// Sending threads (they share one client and its keep-alive connections).
     #[arg(long, default_value_t = 4)]
     threads: usize,
+    /// Pause between one thread's reports, in milliseconds, so the progress is visible
+    /// (0: as fast as possible).
+    #[arg(long, default_value_t = 8)]
+    pause_ms: u64,
 }
 
 /// Removes the demo's temporary directory when dropped.
@@ -129,6 +133,7 @@ fn demo(args: &DemoArgs) -> Result<bool, String> {
     let started = Instant::now();
     let reports = args.reports.max(10);
     let threads = args.threads.clamp(1, 64);
+    let pause = Duration::from_millis(args.pause_ms.min(1000));
     println!("contrast-auth demo: everything runs on this machine; no Contrast account needed.\n");
 
     let dir = TempDir(std::env::temp_dir().join(format!(
@@ -213,6 +218,9 @@ fn demo(args: &DemoArgs) -> Result<bool, String> {
                     }
                     done.fetch_add(1, Ordering::Relaxed);
                     bar.inc(1);
+                    if !pause.is_zero() {
+                        std::thread::sleep(pause);
+                    }
                 }
                 (latencies, failures)
             })
@@ -389,7 +397,18 @@ fn demo(args: &DemoArgs) -> Result<bool, String> {
             "latency max",
             ms(latencies.last().copied().unwrap_or_default()),
         ),
-        ("time to send all reports", ms(sending_time)),
+        (
+            "time to send all reports",
+            if pause.is_zero() {
+                ms(sending_time)
+            } else {
+                format!(
+                    "{} (with {} ms pauses)",
+                    ms(sending_time),
+                    pause.as_millis()
+                )
+            },
+        ),
     ];
     println!("   +{:-<28}+{:-<52}+", "", "");
     for (name, value) in rows {
