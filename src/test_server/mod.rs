@@ -425,13 +425,16 @@ struct Request {
     method: String,
     target: String,
     host: Option<String>,
-    headers: HashMap<&'static str, String>,
+    /// Values of [`KEPT_HEADERS`], by position.
+    headers: [Option<String>; KEPT_HEADERS.len()],
     body: Vec<u8>,
 }
 
 impl Request {
+    /// A kept header's value (`name` in lower case).
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
+        let index = KEPT_HEADERS.iter().position(|k| *k == name)?;
+        self.headers[index].as_deref()
     }
 }
 
@@ -466,21 +469,22 @@ fn read_request(
                         method: parsed.method.unwrap_or_default().to_string(),
                         target: parsed.path.unwrap_or_default().to_string(),
                         host: None,
-                        headers: HashMap::new(),
+                        headers: Default::default(),
                         body: Vec::new(),
                     };
                     for h in parsed.headers.iter() {
                         // Keep only the headers the server looks at.
-                        let Some(name) =
-                            KEPT_HEADERS.iter().find(|k| k.eq_ignore_ascii_case(h.name))
+                        let Some(index) = KEPT_HEADERS
+                            .iter()
+                            .position(|k| k.eq_ignore_ascii_case(h.name))
                         else {
                             continue;
                         };
                         let value = String::from_utf8_lossy(h.value).into_owned();
-                        if *name == "host" {
+                        if KEPT_HEADERS[index] == "host" {
                             request.host = Some(value.clone());
                         }
-                        request.headers.insert(name, value);
+                        request.headers[index] = Some(value);
                     }
                     if request.header("transfer-encoding").is_some() {
                         write_response(
