@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::error::ConfigError;
 use crate::secret::Secret;
 use crate::signing::{Verifier, VerifierOptions};
-use crate::transport::{REPORT_ID_HEADER, http_date};
+use crate::transport::http_date;
 use pki::{Identity, TestAuthority};
 pub use verification::AcceptedCredentials;
 use verification::{Check, KeyRing};
@@ -480,7 +480,10 @@ fn read_request(
                         else {
                             continue;
                         };
-                        let value = String::from_utf8_lossy(h.value).into_owned();
+                        let value = match std::str::from_utf8(h.value) {
+                            Ok(text) => text.to_owned(),
+                            Err(_) => String::from_utf8_lossy(h.value).into_owned(),
+                        };
                         if KEPT_HEADERS[index] == "host" {
                             request.host = Some(value.clone());
                         }
@@ -615,9 +618,7 @@ fn handle(shared: &Shared, tls: &mut TlsStream, request: Request) -> io::Result<
     let mut record = ReceivedReport {
         method: request.method.clone(),
         target: request.target.clone(),
-        report_id: request
-            .header(&REPORT_ID_HEADER.to_ascii_lowercase())
-            .map(str::to_string),
+        report_id: request.header("x-contrast-report-id").map(str::to_string),
         user_agent: request.header("user-agent").map(str::to_string),
         content_encoding: request.header("content-encoding").map(str::to_string),
         signature_labels: request
@@ -743,5 +744,27 @@ pub fn parse_accepted(spec: &str) -> Result<AcceptedCredentials, String> {
             ))
         }
         _ => Err("expected USER:SERVICE_KEY:API_KEY with three non-empty parts".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_id_header_is_kept() {
+        let name = crate::transport::REPORT_ID_HEADER.to_ascii_lowercase();
+        assert!(KEPT_HEADERS.contains(&name.as_str()));
+        assert_eq!(name, "x-contrast-report-id");
+    }
+
+    #[test]
+    fn accepted_credentials_parse_and_stay_secret() {
+        let accepted = parse_accepted("user:service:api:key").unwrap();
+        let shown = format!("{accepted:?}");
+        assert!(!shown.contains("service") && !shown.contains("api:key"));
+        for bad in ["", "a:b", "a::c", ":b:c", "a:b:"] {
+            assert!(parse_accepted(bad).is_err(), "{bad}");
+        }
     }
 }
