@@ -51,7 +51,11 @@ fn header_read(c: &mut Criterion) {
         let mut buf = [0u8; 256];
         b.iter(|| {
             let snapshot = store.load_snapshot();
-            let value = snapshot.headers().authorization().expose_secret().as_bytes();
+            let value = snapshot
+                .headers()
+                .authorization()
+                .expose_secret()
+                .as_bytes();
             buf[..value.len()].copy_from_slice(value);
             buf[value.len()] = 0;
             black_box(&buf);

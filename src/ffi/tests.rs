@@ -553,3 +553,88 @@ fn signing_matches_the_core_and_checks_its_arguments() {
         contrast_auth_free(auth);
     }
 }
+
+#[test]
+fn send_checks_every_argument_before_any_network_use() {
+    let auth = new_auth();
+    let (post, path, ct) = (
+        c"POST".as_ptr(),
+        c"/api/ng/x".as_ptr(),
+        c"application/json".as_ptr(),
+    );
+    let mut outcome = contrast_send_outcome {
+        status: 7,
+        ..Default::default()
+    };
+    // SAFETY: a live handle, static strings or NULL, a local output.
+    unsafe {
+        assert_eq!(
+            contrast_auth_send(null(), post, path, ct, null(), 0, &mut outcome),
+            contrast_result::NullArgument
+        );
+        assert_eq!(
+            contrast_auth_send(auth, null(), path, ct, null(), 0, &mut outcome),
+            contrast_result::NullArgument
+        );
+        assert_eq!(
+            contrast_auth_send(auth, post, null(), ct, null(), 0, &mut outcome),
+            contrast_result::NullArgument
+        );
+        assert_eq!(
+            contrast_auth_send(auth, post, path, null(), null(), 0, &mut outcome),
+            contrast_result::NullArgument
+        );
+        assert_eq!(
+            contrast_auth_send(auth, post, path, ct, null(), 4, &mut outcome),
+            contrast_result::NullArgument
+        );
+        assert_eq!(
+            contrast_auth_send(auth, post, path, ct, null(), 0, null_mut()),
+            contrast_result::NullArgument
+        );
+        let bad = [0xffu8, 0];
+        assert_eq!(
+            contrast_auth_send(auth, post, bad.as_ptr().cast(), ct, null(), 0, &mut outcome),
+            contrast_result::InvalidUtf8
+        );
+        assert_eq!(
+            contrast_auth_send(
+                auth,
+                post,
+                c"relative".as_ptr(),
+                ct,
+                null(),
+                0,
+                &mut outcome
+            ),
+            contrast_result::InvalidArgument
+        );
+        contrast_auth_free(auth);
+    }
+    assert_eq!(outcome.status, 7, "untouched on failure");
+}
+
+/// An export-shaped function whose body panics: the boundary turns it into PANIC.
+unsafe extern "C" fn panicking_export(auth: *const contrast_auth) -> contrast_result {
+    super::boundary::guard(|| {
+        // SAFETY: NULL or a live handle.
+        let _auth = unsafe { super::boundary::arg_ref(auth, "auth") }?;
+        panic!("deliberate panic inside an export");
+    })
+}
+
+#[test]
+fn a_panic_inside_an_export_returns_panic_and_the_handle_stays_usable() {
+    let auth = new_auth();
+    // SAFETY: a live handle.
+    assert_eq!(unsafe { panicking_export(auth) }, contrast_result::Panic);
+    // SAFETY: NULL is checked before the panic.
+    assert_eq!(
+        unsafe { panicking_export(null()) },
+        contrast_result::NullArgument
+    );
+    assert!(last_error_text().contains("NULL"));
+    assert_eq!(read(contrast_auth_api_key, auth), API.to_str().unwrap());
+    // SAFETY: freed once.
+    unsafe { contrast_auth_free(auth) };
+}
