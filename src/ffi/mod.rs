@@ -16,6 +16,8 @@
 
 // C names (`contrast_auth`, `contrast_result`) are the ABI.
 #![allow(non_camel_case_types)]
+// A bridge never unwraps: every failure becomes a contrast_result.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod auth;
 mod boundary;
