@@ -34,3 +34,10 @@ pub use sign::*;
 
 #[cfg(test)]
 mod tests;
+
+// The header promises that handles and header lists may be used from many threads at once.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<auth::contrast_auth>();
+    shareable::<headers::contrast_headers>();
+};
