@@ -18,6 +18,7 @@
 #![allow(non_camel_case_types)]
 // A bridge never unwraps: every failure becomes a contrast_result.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod auth;
 mod boundary;

@@ -51,6 +51,7 @@ fn last_error_text() -> String {
     let mut len = 0usize;
     // SAFETY: a local buffer of the stated size.
     assert_eq!(
+        // SAFETY: live handle or NULL, local buffers and outputs, C strings.
         unsafe { contrast_last_error(buf.as_mut_ptr(), buf.len(), &mut len) },
         contrast_result::Ok
     );
@@ -279,6 +280,7 @@ fn token_handles_match_explicit_ones() {
     let mut auth = null_mut();
     // SAFETY: a C string and a local out pointer.
     assert_eq!(
+        // SAFETY: live handle or NULL, local buffers and outputs, C strings.
         unsafe { contrast_auth_from_token(token.as_ptr(), &mut auth) },
         contrast_result::Ok
     );
@@ -293,6 +295,7 @@ fn rotation_is_atomic_and_observable_by_fingerprint() {
     let mut before = std::mem::MaybeUninit::<contrast_fingerprints>::uninit();
     // SAFETY: a live handle and a local output.
     assert_eq!(
+        // SAFETY: live handle or NULL, local buffers and outputs, C strings.
         unsafe { contrast_auth_fingerprints(auth, before.as_mut_ptr()) },
         contrast_result::Ok
     );
@@ -344,6 +347,7 @@ fn rotation_is_atomic_and_observable_by_fingerprint() {
     let mut changed = 99u32;
     // SAFETY: a live handle, a local output.
     assert_eq!(
+        // SAFETY: live handle or NULL, local buffers and outputs, C strings.
         unsafe { contrast_auth_reload(auth, &mut changed) },
         contrast_result::Ok
     );
@@ -379,6 +383,7 @@ fn header_lists_stay_consistent_while_another_thread_rotates() {
                 );
                 // SAFETY: a live handle shared across threads (documented thread-safe).
                 assert_eq!(
+                    // SAFETY: live handle or NULL, local buffers and outputs, C strings.
                     unsafe { contrast_auth_rotate(auth.0, svc.as_ptr(), api.as_ptr()) },
                     contrast_result::Ok
                 );
@@ -630,6 +635,7 @@ fn a_panic_inside_an_export_returns_panic_and_the_handle_stays_usable() {
     assert_eq!(unsafe { panicking_export(auth) }, contrast_result::Panic);
     // SAFETY: NULL is checked before the panic.
     assert_eq!(
+        // SAFETY: live handle or NULL, local buffers and outputs, C strings.
         unsafe { panicking_export(null()) },
         contrast_result::NullArgument
     );
