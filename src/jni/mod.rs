@@ -17,7 +17,6 @@ mod error;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use jni::elements::ReleaseMode;
 use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString, JValue};
 use jni::sys::{jlong, jsize};
 use jni::{Env, EnvUnowned, jni_sig, jni_str};
@@ -107,6 +106,9 @@ fn optional_secret(
 
 /// Runs `f` over the bytes of a Java `byte[]` inside a JNI critical region (no copy where the
 /// JVM allows it). `f` must not call JNI; it only runs pure Rust.
+///
+/// The region is opened and closed with the raw JNI functions, so that no other JNI function
+/// (not even `ExceptionCheck`) runs inside it, as `-Xcheck:jni` demands.
 fn with_critical_bytes<T>(
     env: &Env<'_>,
     array: &JByteArray<'_>,
@@ -116,15 +118,52 @@ fn with_critical_bytes<T>(
     if array.is_null() {
         return Err(BridgeError::NullArgument(name));
     }
-    // SAFETY: the array is a live local reference; the elements are only read, no JNI call
-    // happens until the guard is dropped (`f` is pure Rust), and nothing else in this thread
-    // holds the array's elements.
-    let elements = unsafe { array.get_elements_critical(env, ReleaseMode::NoCopyBack)? };
-    let signed: &[i8] = &elements;
-    // SAFETY: i8 and u8 have the same size and alignment; the slice stays borrowed from
-    // `elements`, which outlives it.
-    let bytes = unsafe { std::slice::from_raw_parts(signed.as_ptr().cast::<u8>(), signed.len()) };
-    Ok(f(bytes))
+    let len = array.len(env)?;
+    let raw_env = env.get_raw();
+    let raw_array = array.as_raw();
+    // SAFETY: `raw_env` is this thread's valid JNIEnv (we are inside a native method), no
+    // exception is pending (the length query above succeeded), and `raw_array` is a live local
+    // reference to a `byte[]`. GetPrimitiveArrayCritical exists since JNI 1.2.
+    let ptr = unsafe {
+        ((**raw_env).v1_2.GetPrimitiveArrayCritical)(raw_env, raw_array, std::ptr::null_mut())
+    };
+    if ptr.is_null() {
+        // The JVM could not pin or copy the array and has thrown OutOfMemoryError.
+        return Err(BridgeError::Jni(jni::errors::Error::JavaException));
+    }
+    let region = CriticalRegion {
+        env: raw_env,
+        array: raw_array,
+        ptr,
+    };
+    // SAFETY: the JVM gave `len` readable bytes at `ptr`, valid until the region is released
+    // (when `region` drops, after `f` returns); they are only read.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>().cast_const(), len) };
+    let result = f(bytes);
+    drop(region);
+    Ok(result)
+}
+
+/// Releases a critical region on drop (also if `f` panics), without copying back.
+struct CriticalRegion {
+    env: *mut jni::sys::JNIEnv,
+    array: jni::sys::jarray,
+    ptr: *mut std::ffi::c_void,
+}
+
+impl Drop for CriticalRegion {
+    fn drop(&mut self) {
+        // SAFETY: `ptr` came from GetPrimitiveArrayCritical on this `env` and `array` and is
+        // released exactly once; JNI_ABORT frees a copy without writing it back.
+        unsafe {
+            ((**self.env).v1_2.ReleasePrimitiveArrayCritical)(
+                self.env,
+                self.array,
+                self.ptr,
+                jni::sys::JNI_ABORT,
+            );
+        }
+    }
 }
 
 fn now_unix_seconds() -> u64 {
