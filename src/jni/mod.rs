@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString, JValue};
-use jni::sys::{jlong, jsize};
+use jni::sys::jlong;
 use jni::{Env, EnvUnowned, jni_sig, jni_str};
 use zeroize::Zeroizing;
 
@@ -173,36 +173,21 @@ fn now_unix_seconds() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Builds a `String[]` from Rust strings.
-fn string_array<'local>(
-    env: &mut Env<'local>,
-    values: &[&str],
-) -> Result<JObjectArray<'local, JString<'local>>, BridgeError> {
-    let length = jsize::try_from(values.len()).map_err(|_| BridgeError::InvalidArgument {
-        name: "values",
-        reason: "too many",
-    })?;
-    let array = JObjectArray::<JString>::new(env, length as usize, JString::null())?;
-    for (i, value) in values.iter().enumerate() {
-        let s = env.new_string(value)?;
-        array.set_element(env, i, &s)?;
-        env.delete_local_ref(s);
-    }
-    Ok(array)
-}
-
-fn signature_array<'local>(
+/// The three signature header values as one Java string, separated by `\n` (no value can hold
+/// a line feed): one string crosses the boundary instead of an array of three.
+fn signature_lines<'local>(
     env: &mut Env<'local>,
     headers: &SignatureHeaders,
-) -> Result<JObjectArray<'local, JString<'local>>, BridgeError> {
-    string_array(
-        env,
-        &[
-            &headers.content_digest,
-            &headers.signature_input,
-            &headers.signature,
-        ],
-    )
+) -> Result<JString<'local>, BridgeError> {
+    let mut joined = String::with_capacity(
+        headers.content_digest.len() + headers.signature_input.len() + headers.signature.len() + 2,
+    );
+    joined.push_str(&headers.content_digest);
+    joined.push('\n');
+    joined.push_str(&headers.signature_input);
+    joined.push('\n');
+    joined.push_str(&headers.signature);
+    Ok(env.new_string(&joined)?)
 }
 
 /// `long NativeBridge.createFromCredentials(String url, String userName, String serviceKey, String apiKey)`
@@ -382,8 +367,8 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_reload<'local
     .resolve::<ThrowJavaException>()
 }
 
-/// `String[] NativeBridge.sign(long handle, String method, String url, String contentType, byte[] body)`:
-/// `Content-Digest`, `Signature-Input`, `Signature`, signed now with a fresh nonce.
+/// `String NativeBridge.sign(long handle, String method, String url, String contentType, byte[] body)`:
+/// `Content-Digest`, `Signature-Input` and `Signature` (one per line), signed now with a fresh nonce.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_sign<'local>(
     mut env: EnvUnowned<'local>,
@@ -393,7 +378,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_sign<'local>(
     url: JString<'local>,
     content_type: JString<'local>,
     body: JByteArray<'local>,
-) -> JObjectArray<'local, JString<'local>> {
+) -> JString<'local> {
     env.with_env(|env| -> Result<_, BridgeError> {
         let bridge = bridge(handle)?;
         let method = plain_string(env, &method, "method")?;
@@ -421,12 +406,12 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_sign<'local>(
                 .signer
                 .sign_with_nonce(&message, &current, previous.as_deref(), created, nonce)
         })??;
-        signature_array(env, &headers)
+        signature_lines(env, &headers)
     })
     .resolve::<ThrowJavaException>()
 }
 
-/// `String[] NativeBridge.signWithNonce(long handle, String method, String url, String contentType,
+/// `String NativeBridge.signWithNonce(long handle, String method, String url, String contentType,
 /// byte[] body, long created, byte[] nonce, long validitySeconds)`: deterministic signing for the
 /// shared test vectors (the previous snapshot signs too during the rotation grace period).
 #[unsafe(no_mangle)]
@@ -442,7 +427,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_signWithNonce
     created: jlong,
     nonce: JByteArray<'local>,
     validity_seconds: jlong,
-) -> JObjectArray<'local, JString<'local>> {
+) -> JString<'local> {
     env.with_env(|env| -> Result<_, BridgeError> {
         let bridge = bridge(handle)?;
         let method = plain_string(env, &method, "method")?;
@@ -470,7 +455,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_signWithNonce
             };
             signer.sign_with_nonce(&message, &current, previous.as_deref(), created, nonce)
         })??;
-        signature_array(env, &headers)
+        signature_lines(env, &headers)
     })
     .resolve::<ThrowJavaException>()
 }

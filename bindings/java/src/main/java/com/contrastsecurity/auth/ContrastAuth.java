@@ -246,11 +246,14 @@ public final class ContrastAuth implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> signatureMap(String[] values) {
+    /** Splits the native result: Content-Digest, Signature-Input and Signature, one per line. */
+    private static Map<String, String> signatureMap(String lines) {
+        int first = lines.indexOf('\n');
+        int second = lines.indexOf('\n', first + 1);
         Map<String, String> map = new LinkedHashMap<>(4);
-        map.put(CONTENT_DIGEST, values[0]);
-        map.put(SIGNATURE_INPUT, values[1]);
-        map.put(SIGNATURE, values[2]);
+        map.put(CONTENT_DIGEST, lines.substring(0, first));
+        map.put(SIGNATURE_INPUT, lines.substring(first + 1, second));
+        map.put(SIGNATURE, lines.substring(second + 1));
         return Collections.unmodifiableMap(map);
     }
 

@@ -30,10 +30,11 @@ final class NativeBridge {
 
     static native long reload(long handle) throws ContrastAuthException;
 
-    static native String[] sign(long handle, String method, String url, String contentType,
+    /** Returns Content-Digest, Signature-Input and Signature, one per line. */
+    static native String sign(long handle, String method, String url, String contentType,
             byte[] body);
 
-    static native String[] signWithNonce(long handle, String method, String url,
+    static native String signWithNonce(long handle, String method, String url,
             String contentType, byte[] body, long created, byte[] nonce, long validitySeconds);
 
     static native SendResult send(long handle, String method, String path, String contentType,
