@@ -47,8 +47,16 @@ fn senders(
         .collect()
 }
 
+/// Waits until `at_least` reports were acknowledged; fails (rather than hangs) if the
+/// senders stop, e.g. because one panicked on a failed report.
 fn wait_for(sent: &AtomicUsize, at_least: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while sent.load(Ordering::Relaxed) < at_least {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "senders stopped at {} reports",
+            sent.load(Ordering::Relaxed)
+        );
         std::thread::sleep(Duration::from_millis(2));
     }
 }

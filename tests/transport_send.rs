@@ -42,6 +42,7 @@ fn a_report_is_accepted_with_both_layers() {
         Some(sent.report_id.as_str())
     );
     assert_eq!(received[0].body_len, 7);
+    assert_no_secret(&format!("{client:?} {sent:?} {:?}", f.server));
     let _ = REPORT_ID_HEADER;
 }
 

@@ -547,6 +547,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn clients_are_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Client>();
+        assert_send_sync::<SendError>();
+    }
+
+    #[test]
     fn report_ids_are_32_hex_digits_and_unique() {
         let ids = ReportIds::new();
         let other = ReportIds::new();
