@@ -57,6 +57,27 @@ class VectorsTest {
     }
 
     @Test
+    void headerValuesEqualTheSharedHeaderVectors() throws Exception {
+        JsonObject file = JsonParser.parseString(Files.readString(TestSupport.vectors().resolve("headers.json")))
+                .getAsJsonObject();
+        String url = str(file, "url");
+        int checked = 0;
+        for (JsonElement element : file.getAsJsonArray("cases")) {
+            JsonObject c = element.getAsJsonObject();
+            String name = str(c, "name");
+            try (ContrastAuth auth = ContrastAuth.fromCredentials(url, str(c, "user_name"), str(c, "service_key"),
+                    str(c, "api_key"))) {
+                assertEquals(str(c, "authorization"), auth.authorizationHeader(), name);
+                assertEquals(str(c, "api_key_header"), auth.apiKeyHeader(), name);
+                assertEquals(TestSupport.authorization(str(c, "user_name"), str(c, "service_key")),
+                        auth.authorizationHeader(), name);
+                checked++;
+            }
+        }
+        assertTrue(checked >= 7, "only " + checked + " header vectors");
+    }
+
+    @Test
     void signaturesEqualTheVectorsSignedWithDerivedKeys() throws Exception {
         int signed = 0;
         for (Path dir : cases()) {
