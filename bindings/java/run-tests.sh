@@ -13,7 +13,14 @@ case "$(uname -s)" in Linux) os=linux ;; Darwin) os=macos ;; *) os="$(uname -s |
 case "$(uname -m)" in x86_64|amd64) arch=x86_64 ;; arm64|aarch64) arch=aarch64 ;; *) arch="$(uname -m)" ;; esac
 
 echo "== Java: mvn verify (JUnit 5 under -Xcheck:jni, packaged jar in a fresh JVM)"
+rm -rf "$here/target/surefire-reports" "$here/target/failsafe-reports"
 (cd "$here" && mvn -B -q verify -Dcontrast.native.platform="$os-$arch")
+
+# -Xcheck:jni reports misuse as warnings on the forked JVM's output, not as test failures.
+if grep -l "WARNING in native method\|Warning: Calling other JNI\|FATAL ERROR in native method" \
+    "$here"/target/surefire-reports/* "$here"/target/failsafe-reports/* 2>/dev/null; then
+  echo "-Xcheck:jni reported JNI misuse (files above)" >&2; exit 1
+fi
 
 echo "== Java: -javaagent example"
 jar="$here/target/contrast-auth-0.1.0.jar"
