@@ -29,7 +29,7 @@ class JarLoadingIT {
         command.add(jar + File.pathSeparator + testClasses);
         command.add("com.contrastsecurity.auth.JarSmoke");
         if (env.containsKey("MODE")) {
-            command.add(env.get("MODE"));
+            command.addAll(List.of(env.get("MODE").split(" ")));
         }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("CONTRAST"));
@@ -65,6 +65,18 @@ class JarLoadingIT {
         assertTrue(out.startsWith("0\n"), out);
         assertTrue(out.contains("api_key=PROPAK"), out);
         assertTrue(out.contains("authorization=" + TestSupport.authorization("env_user", "ENVSK")), out);
+    }
+
+    @Test
+    void reloadPicksUpAChangedConfigurationFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("contrast_security.yaml");
+        Files.writeString(yaml, "api:\n  url: https://yaml.example/Contrast\n  user_name: yaml_user\n"
+                + "  service_key: YAMLSK\n  api_key: YAMLAK1\n");
+        String out = run(Map.of("MODE", "reload " + yaml, "CONTRAST_CONFIG_PATH", yaml.toString()));
+        assertTrue(out.startsWith("0\n"), out);
+        assertTrue(out.contains("before=YAMLAK1 generation=1"), out);
+        assertTrue(out.contains("after=YAMLAK2 generation=2"), out);
+        assertTrue(out.contains("broken=InvalidConfigurationException kept=YAMLAK2"), out);
     }
 
     @Test
