@@ -259,6 +259,15 @@ fn bad_input_is_a_typed_error_naming_the_part_without_secrets() {
             "content-type",
         ),
         (sign_error("POST", ok_url, "a/b", "agënt"), "keyid"),
+        (
+            sign_error(
+                "POST",
+                "https://h.example/Contrast/api/../x",
+                "a/b",
+                "agent",
+            ),
+            "@path",
+        ),
     ];
     for (error, part) in cases {
         let named = match &error {

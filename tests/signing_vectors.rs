@@ -419,6 +419,7 @@ fn render(case: &Case) -> Vec<(String, Vec<u8>)> {
             "authorization": current.headers().authorization().expose_secret(),
             "api_key": current.headers().api_key().expose_secret(),
             "keyid": keyid(&current),
+            "hmac_key": STANDARD.encode(current.signing_key().expose_secret()),
             "signature_base": base,
             "content_digest": signed.content_digest,
             "signature_input": signed.signature_input,

@@ -199,6 +199,7 @@ pub fn split_url(url: &str) -> Result<(String, String, Option<String>), SignErro
             reason: "only https URLs are signed (TLS is required)",
         });
     }
+    check_raw_path(url)?;
     let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
     if host.is_empty() {
         return Err(SignError::InvalidComponent {
@@ -216,4 +217,100 @@ pub fn split_url(url: &str) -> Result<(String, String, Option<String>), SignErro
         parsed.path().to_string()
     };
     Ok((authority, path, parsed.query().map(str::to_string)))
+}
+
+/// Rejects a path the URL parser would rewrite beyond percent-encoding: dot segments (`.`,
+/// `..`, also as `%2e`) are resolved and a backslash becomes `/`, while an HTTP client sends the
+/// path as written, so the signed `@path` would not be the path the server receives.
+fn check_raw_path(url: &str) -> Result<(), SignError> {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let end = after_scheme.find(['?', '#']).unwrap_or(after_scheme.len());
+    let authority_and_path = &after_scheme[..end];
+    let path = authority_and_path
+        .find(['/', '\\'])
+        .map_or("", |i| &authority_and_path[i..]);
+    if path.contains('\\') {
+        return Err(SignError::InvalidComponent {
+            component: "@path",
+            reason: "contains a backslash (the URL parser would turn it into `/`)",
+        });
+    }
+    if path.split('/').any(is_dot_segment) {
+        return Err(SignError::InvalidComponent {
+            component: "@path",
+            reason: "contains a `.` or `..` segment (resolve it before sending and signing)",
+        });
+    }
+    Ok(())
+}
+
+/// `.` or `..`, each dot possibly written `%2e` / `%2E` (no allocation: this runs per report).
+fn is_dot_segment(segment: &str) -> bool {
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        if rest[0] == b'.' {
+            rest = &rest[1..];
+        } else if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"%2e") {
+            rest = &rest[3..];
+        } else {
+            return false;
+        }
+        dots += 1;
+    }
+    dots == 1 || dots == 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_url_derives_components() {
+        let (a, p, q) = split_url("https://H.Example:443/Contrast/a%20b?x=1&y").unwrap();
+        assert_eq!(
+            (a.as_str(), p.as_str(), q.as_deref()),
+            ("h.example", "/Contrast/a%20b", Some("x=1&y"))
+        );
+        let (a, p, q) = split_url("https://h.example:8443").unwrap();
+        assert_eq!((a.as_str(), p.as_str(), q), ("h.example:8443", "/", None));
+        let (_, p, q) = split_url("https://h.example/a?#frag").unwrap();
+        assert_eq!((p.as_str(), q.as_deref()), ("/a", Some("")));
+    }
+
+    #[test]
+    fn paths_the_parser_would_rewrite_are_rejected() {
+        for url in [
+            "https://h.example/Contrast/api/../x",
+            "https://h.example/Contrast/./x",
+            "https://h.example/Contrast/%2E%2e/x",
+            "https://h.example/Contrast/api/..",
+            "https://h.example/Contrast\\api",
+        ] {
+            let err = split_url(url).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    SignError::InvalidComponent {
+                        component: "@path",
+                        ..
+                    }
+                ),
+                "{url}: {err:?}"
+            );
+        }
+        for (segment, dot) in [
+            (".", true),
+            ("..", true),
+            ("%2E.", true),
+            ("...", false),
+            ("", false),
+            (".a", false),
+            ("%2f", false),
+        ] {
+            assert_eq!(is_dot_segment(segment), dot, "{segment}");
+        }
+        // Dots inside a segment, or in the query, are fine.
+        assert!(split_url("https://h.example/a/..b/c.d?x=../y").is_ok());
+    }
 }
