@@ -1,0 +1,334 @@
+package com.contrastsecurity.auth;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Contrast agent authentication: both credential layers ({@code Authorization} and
+ * {@code API-Key}), hot key rotation, signed reports and sending them over TLS, done once in
+ * the native contrast-auth library.
+ *
+ * <p>Thread-safe. Header reads are plain Java field reads: the two values are cached as one
+ * immutable pair and replaced when the native credential snapshot changes (rotation, reload,
+ * or a reload during {@link #send}), so a caller never sees a new API key with an old service
+ * key through {@link #headers()}.
+ *
+ * <p>Close it when done; a {@link Cleaner} releases the native side if it is forgotten.
+ */
+public final class ContrastAuth implements AutoCloseable {
+    /** The header carrying base64 of {@code user_name:service_key}. */
+    public static final String AUTHORIZATION = "Authorization";
+    /** The header carrying the organization API key. */
+    public static final String API_KEY = "API-Key";
+    /** The RFC 9530 digest header of a signed report. */
+    public static final String CONTENT_DIGEST = "Content-Digest";
+    /** The RFC 9421 signature parameters header. */
+    public static final String SIGNATURE_INPUT = "Signature-Input";
+    /** The RFC 9421 signature header. */
+    public static final String SIGNATURE = "Signature";
+    /** The prefix of the system properties read by {@link #fromEnvironment(Map)}. */
+    public static final String PROPERTY_PREFIX = "contrast.";
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Handle handle;
+    private final Cleaner.Cleanable cleanable;
+    private final AtomicReference<HeaderPair> headers;
+
+    /** The native handle and the lock that keeps it alive during calls (no reference to the owner). */
+    private static final class Handle implements Runnable {
+        private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        private long value;
+
+        Handle(long value) {
+            this.value = value;
+        }
+
+        /** Takes the read lock and returns the live handle, or throws if closed. */
+        long acquire() {
+            lock.readLock().lock();
+            if (value == 0) {
+                lock.readLock().unlock();
+                throw new IllegalStateException("contrast-auth: this ContrastAuth is closed");
+            }
+            return value;
+        }
+
+        void release() {
+            lock.readLock().unlock();
+        }
+
+        /** Destroys the native side exactly once (runs from close() or the Cleaner). */
+        @Override
+        public void run() {
+            lock.writeLock().lock();
+            try {
+                long h = value;
+                value = 0;
+                NativeBridge.destroy(h);
+            } finally {
+                lock.writeLock().unlock();
+            }
+        }
+    }
+
+    private ContrastAuth(long nativeHandle) {
+        this.handle = new Handle(nativeHandle);
+        this.cleanable = CLEANER.register(this, handle);
+        this.headers = new AtomicReference<>(NativeBridge.headers(nativeHandle));
+    }
+
+    /**
+     * Credentials given directly by the host program.
+     *
+     * @param url the Contrast URL including {@code /Contrast}; must be {@code https://}
+     * @param userName the agent user name
+     * @param serviceKey the service key (layer 1)
+     * @param apiKey the organization API key (layer 2)
+     * @return a new instance
+     * @throws TlsRequiredException if the URL is not https
+     * @throws InvalidConfigurationException if a value is empty or holds CR, LF or controls
+     */
+    public static ContrastAuth fromCredentials(String url, String userName, String serviceKey,
+            String apiKey) throws ContrastAuthException {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(userName, "userName");
+        Objects.requireNonNull(serviceKey, "serviceKey");
+        Objects.requireNonNull(apiKey, "apiKey");
+        return new ContrastAuth(NativeBridge.createFromCredentials(url, userName, serviceKey, apiKey));
+    }
+
+    /**
+     * Credentials from an agent token ({@code api.token}: base64 of a JSON object).
+     *
+     * @param token the agent token
+     * @return a new instance
+     * @throws InvalidConfigurationException if the token is malformed (never quoted)
+     */
+    public static ContrastAuth fromToken(String token) throws ContrastAuthException {
+        Objects.requireNonNull(token, "token");
+        return new ContrastAuth(NativeBridge.createFromToken(token));
+    }
+
+    /**
+     * Configuration as a Contrast agent reads it: the host's {@code contrast.*} system
+     * properties (e.g. {@code contrast.api.api_key}) above the {@code CONTRAST__*} environment,
+     * above {@code contrast_security.yaml}. {@link #reload()} re-reads the environment and file.
+     *
+     * @param systemProperties the host's system properties; keys without the {@code contrast.}
+     *     prefix are ignored
+     * @return a new instance
+     * @throws InvalidConfigurationException if a required key is missing or a value is invalid
+     */
+    public static ContrastAuth fromEnvironment(Map<String, String> systemProperties)
+            throws ContrastAuthException {
+        Objects.requireNonNull(systemProperties, "systemProperties");
+        List<String> keys = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, String> e : systemProperties.entrySet()) {
+            String key = Objects.requireNonNull(e.getKey(), "system property name");
+            if (key.startsWith(PROPERTY_PREFIX)) {
+                keys.add(key);
+                values.add(Objects.requireNonNull(e.getValue(), key));
+            }
+        }
+        return new ContrastAuth(NativeBridge.createFromEnvironment(
+                keys.toArray(new String[0]), values.toArray(new String[0])));
+    }
+
+    /**
+     * {@link #fromEnvironment(Map)} with this JVM's system properties.
+     *
+     * @return a new instance
+     * @throws InvalidConfigurationException if a required key is missing or a value is invalid
+     */
+    public static ContrastAuth fromEnvironment() throws ContrastAuthException {
+        Properties properties = System.getProperties();
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(PROPERTY_PREFIX)) {
+                map.put(name, properties.getProperty(name));
+            }
+        }
+        return fromEnvironment(map);
+    }
+
+    private HeaderPair pair() {
+        HeaderPair pair = headers.get();
+        if (pair == null) {
+            throw new IllegalStateException("contrast-auth: this ContrastAuth is closed");
+        }
+        return pair;
+    }
+
+    /** Installs the native side's current pair unless a newer one is already cached. */
+    private void refresh(long nativeHandle) {
+        HeaderPair fresh = NativeBridge.headers(nativeHandle);
+        while (true) {
+            HeaderPair cached = headers.get();
+            if (cached == null || cached.generation >= fresh.generation) {
+                return;
+            }
+            if (headers.compareAndSet(cached, fresh)) {
+                return;
+            }
+        }
+    }
+
+    /** @return the {@code Authorization} value: base64 of {@code user_name:service_key} */
+    public String authorizationHeader() {
+        return pair().authorization;
+    }
+
+    /** @return the {@code API-Key} value */
+    public String apiKeyHeader() {
+        return pair().apiKey;
+    }
+
+    /**
+     * Both header values from one snapshot (use this when a rotation may happen concurrently).
+     *
+     * @return an unmodifiable map of {@code Authorization} and {@code API-Key}
+     */
+    public Map<String, String> headers() {
+        HeaderPair pair = pair();
+        Map<String, String> map = new LinkedHashMap<>(4);
+        map.put(AUTHORIZATION, pair.authorization);
+        map.put(API_KEY, pair.apiKey);
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** @return the generation of the cached credentials: 1, plus one per change */
+    public long generation() {
+        return pair().generation;
+    }
+
+    /**
+     * Signs a report (RFC 9421 HMAC-SHA256 over an RFC 9530 {@code Content-Digest}).
+     *
+     * @param method the request method, e.g. {@code POST}
+     * @param url the absolute https URL the report goes to
+     * @param contentType the {@code Content-Type} value
+     * @param body the body as sent (read in place, not copied)
+     * @return an unmodifiable map of {@code Content-Digest}, {@code Signature-Input}, {@code Signature}
+     * @throws IllegalArgumentException if the method, URL or content type cannot be signed
+     */
+    public Map<String, String> sign(String method, String url, String contentType, byte[] body) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(body, "body");
+        long h = handle.acquire();
+        try {
+            return signatureMap(NativeBridge.sign(h, method, url, contentType, body));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** Deterministic signing for the shared test vectors (fixed time and nonce). */
+    Map<String, String> signWithNonce(String method, String url, String contentType, byte[] body,
+            long created, byte[] nonce, long validitySeconds) {
+        long h = handle.acquire();
+        try {
+            return signatureMap(NativeBridge.signWithNonce(h, method, url, contentType, body,
+                    created, nonce, validitySeconds));
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** Splits the native result: Content-Digest, Signature-Input and Signature, one per line. */
+    private static Map<String, String> signatureMap(String lines) {
+        int first = lines.indexOf('\n');
+        int second = lines.indexOf('\n', first + 1);
+        Map<String, String> map = new LinkedHashMap<>(4);
+        map.put(CONTENT_DIGEST, lines.substring(0, first));
+        map.put(SIGNATURE_INPUT, lines.substring(first + 1, second));
+        map.put(SIGNATURE, lines.substring(second + 1));
+        return Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * Replaces one or both credential layers atomically, without a restart.
+     *
+     * @param serviceKey the new service key, or null to keep it
+     * @param apiKey the new API key, or null to keep it
+     * @throws InvalidConfigurationException if a new value is empty or holds CR, LF or controls
+     */
+    public void rotate(String serviceKey, String apiKey) throws ContrastAuthException {
+        long h = handle.acquire();
+        try {
+            NativeBridge.rotate(h, serviceKey, apiKey);
+            refresh(h);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Re-reads the configuration sources (for {@link #fromEnvironment}); changes keys only if
+     * one changed. Does nothing for credentials given directly.
+     *
+     * @throws InvalidConfigurationException if the sources are now invalid (keys unchanged)
+     */
+    public void reload() throws ContrastAuthException {
+        long h = handle.acquire();
+        try {
+            NativeBridge.reload(h);
+            refresh(h);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Sends one report over TLS with both layers (signed) and waits for the acknowledgement;
+     * retries transient failures, reloads credentials once if the server refuses them.
+     *
+     * @param method the request method, e.g. {@code POST}
+     * @param path the path (and query) joined to {@code api.url}
+     * @param contentType the {@code Content-Type} value
+     * @param body the report body
+     * @return the acknowledgement
+     * @throws CredentialsRejectedException on 401, 403 or 412 after a reload
+     * @throws NetworkException if the server could not be reached or kept failing
+     * @throws IllegalArgumentException if the method, path or content type is invalid
+     */
+    public SendResult send(String method, String path, String contentType, byte[] body)
+            throws ContrastAuthException {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(body, "body");
+        long h = handle.acquire();
+        try {
+            return NativeBridge.send(h, method, path, contentType, body);
+        } finally {
+            // A refused key may have been reloaded inside send: pick up the new pair.
+            refresh(h);
+            handle.release();
+        }
+    }
+
+    /** Releases the native side. Idempotent; later calls throw {@link IllegalStateException}. */
+    @Override
+    public synchronized void close() {
+        headers.set(null);
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        HeaderPair pair = headers.get();
+        return pair == null ? "ContrastAuth[closed]" : "ContrastAuth[generation=" + pair.generation + "]";
+    }
+}

@@ -1,0 +1,166 @@
+package com.contrastsecurity.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every bad input gives an exception of the right type, naming what is wrong, never a secret. */
+class BadInputTest {
+    static final String USER = "agent_bad@Org";
+    static final String SK = "SVCKEYsecret123";
+    static final String AK = "APIKEYsecret456";
+
+    @Test
+    void nullArgumentsAreNullPointerExceptions() throws Exception {
+        assertThrows(NullPointerException.class, () -> ContrastAuth.fromCredentials(null, USER, SK, AK));
+        assertThrows(NullPointerException.class, () -> ContrastAuth.fromCredentials(TestSupport.URL, USER, null, AK));
+        assertThrows(NullPointerException.class, () -> ContrastAuth.fromToken(null));
+        assertThrows(NullPointerException.class, () -> ContrastAuth.fromEnvironment((Map<String, String>) null));
+        try (ContrastAuth auth = ContrastAuth.fromCredentials(TestSupport.URL, USER, SK, AK)) {
+            assertThrows(NullPointerException.class, () -> auth.sign("POST", TestSupport.URL + "/x", "application/json", null));
+            assertThrows(NullPointerException.class, () -> auth.sign(null, TestSupport.URL + "/x", "application/json", new byte[0]));
+            assertThrows(NullPointerException.class, () -> auth.send("POST", null, "application/json", new byte[0]));
+        }
+    }
+
+    @Test
+    void nullArgumentsReachingRustAreNullPointerExceptions() throws Exception {
+        // The Rust side checks too (the Java wrapper is not the only caller of the bridge).
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> NativeBridge.createFromCredentials(TestSupport.URL, USER, null, AK));
+        assertTrue(e.getMessage().contains("serviceKey"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> NativeBridge.createFromToken(null));
+        assertThrows(NullPointerException.class, () -> NativeBridge.createFromEnvironment(null, new String[0]));
+        assertThrows(NullPointerException.class,
+                () -> NativeBridge.createFromEnvironment(new String[] {"contrast.api.url"}, new String[] {null}));
+        long handle = NativeBridge.createFromCredentials(TestSupport.URL, USER, SK, AK);
+        try {
+            assertThrows(NullPointerException.class, () -> NativeBridge.sign(handle, "POST", TestSupport.URL, "text/plain", null));
+            assertThrows(NullPointerException.class, () -> NativeBridge.sign(handle, "POST", null, "text/plain", new byte[1]));
+        } finally {
+            NativeBridge.destroy(handle);
+        }
+    }
+
+    @Test
+    void plainHttpIsRefusedAsTlsRequired() {
+        TlsRequiredException e = assertThrows(TlsRequiredException.class,
+                () -> ContrastAuth.fromCredentials("http://app.contrastsecurity.com/Contrast", USER, SK, AK));
+        assertTrue(e.getMessage().contains("https"), e.getMessage());
+        TestSupport.assertNoSecret(e.getMessage(), SK, AK);
+    }
+
+    @Test
+    void invalidValuesAreInvalidConfiguration() {
+        String[][] bad = {
+            {"", USER, SK, AK, "api.url"},
+            {TestSupport.URL, "", SK, AK, "api.user_name"},
+            {TestSupport.URL, USER, "", AK, "api.service_key"},
+            {TestSupport.URL, USER, SK, "", "api.api_key"},
+            {TestSupport.URL, USER, SK + "\r\nX-Injected: 1", AK, "api.service_key"},
+            {TestSupport.URL, USER, SK, AK + "\n", "api.api_key"},
+            {TestSupport.URL, "user:with:colon", SK, AK, "api.user_name"},
+            {"https://", USER, SK, AK, "api.url"},
+        };
+        for (String[] row : bad) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> ContrastAuth.fromCredentials(row[0], row[1], row[2], row[3]), String.join("|", row));
+            assertTrue(e.getMessage().contains(row[4]), e.getMessage());
+            assertTrue(!(e instanceof TlsRequiredException), e.getMessage());
+            TestSupport.assertNoSecret(e.getMessage(), SK, AK);
+        }
+    }
+
+    @Test
+    void malformedTokensAreInvalidConfigurationWithoutTheirContent() {
+        String notBase64 = "this is not base64 SECRETTOKEN";
+        String notJson = Base64.getEncoder().encodeToString("SECRETJSON{".getBytes(StandardCharsets.UTF_8));
+        String missing = Base64.getEncoder().encodeToString(
+                "{\"url\":\"https://a.example/Contrast\",\"api_key\":\"AKSECRET\",\"user_name\":\"u\"}".getBytes(StandardCharsets.UTF_8));
+        for (String token : new String[] {notBase64, notJson, missing, ""}) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> ContrastAuth.fromToken(token));
+            TestSupport.assertNoSecret(e.getMessage(), "SECRETTOKEN", "SECRETJSON", "AKSECRET");
+        }
+    }
+
+    @Test
+    void validTokenGivesItsHeaders() throws Exception {
+        String json = "{\"url\":\"https://a.example/Contrast\",\"api_key\":\"" + AK + "\",\"service_key\":\"" + SK
+                + "\",\"user_name\":\"" + USER + "\"}";
+        String token = Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        try (ContrastAuth auth = ContrastAuth.fromToken(token)) {
+            assertEquals(TestSupport.authorization(USER, SK), auth.authorizationHeader());
+            assertEquals(AK, auth.apiKeyHeader());
+        }
+    }
+
+    @Test
+    void missingEnvironmentConfigurationIsInvalidConfiguration() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ContrastAuth.fromEnvironment(Map.of("contrast.api.url", TestSupport.URL, "contrast.api.user_name", USER)));
+        assertTrue(e.getMessage().contains("api."), e.getMessage());
+        assertThrows(TlsRequiredException.class, () -> ContrastAuth.fromEnvironment(Map.of(
+                "contrast.api.url", "http://x.example/Contrast", "contrast.api.user_name", USER,
+                "contrast.api.service_key", SK, "contrast.api.api_key", AK)));
+    }
+
+    @Test
+    void systemPropertiesConfigure() throws Exception {
+        Map<String, String> props = Map.of("contrast.api.url", TestSupport.URL, "contrast.api.user_name", USER,
+                "contrast.api.service_key", SK, "contrast.api.api_key", AK, "java.version", "ignored");
+        try (ContrastAuth auth = ContrastAuth.fromEnvironment(props)) {
+            assertEquals(TestSupport.authorization(USER, SK), auth.authorizationHeader());
+            assertEquals(AK, auth.apiKeyHeader());
+        }
+    }
+
+    @Test
+    void badRotationIsRefusedAndKeepsTheKeys() throws Exception {
+        try (ContrastAuth auth = ContrastAuth.fromCredentials(TestSupport.URL, USER, SK, AK)) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> auth.rotate("NEWSECRET\r\n", null));
+            TestSupport.assertNoSecret(e.getMessage(), "NEWSECRET", SK, AK);
+            assertThrows(InvalidConfigurationException.class, () -> auth.rotate(null, ""));
+            assertEquals(TestSupport.authorization(USER, SK), auth.authorizationHeader());
+            assertEquals(AK, auth.apiKeyHeader());
+            assertEquals(1, auth.generation());
+            auth.rotate(null, null); // nothing to change
+            assertEquals(AK, auth.apiKeyHeader());
+        }
+    }
+
+    @Test
+    void unsignableRequestsAreIllegalArguments() throws Exception {
+        try (ContrastAuth auth = ContrastAuth.fromCredentials(TestSupport.URL, USER, SK, AK)) {
+            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+            assertThrows(IllegalArgumentException.class, () -> auth.sign("PO ST", TestSupport.URL + "/r", "application/json", body));
+            assertThrows(IllegalArgumentException.class, () -> auth.sign("POST", "not a url", "application/json", body));
+            assertThrows(IllegalArgumentException.class, () -> auth.sign("POST", TestSupport.URL + "/r", "application/json\r\nX: y", body));
+            assertThrows(IllegalArgumentException.class,
+                    () -> auth.signWithNonce("POST", TestSupport.URL + "/r", "application/json", body, 1, new byte[15], 300));
+            assertThrows(IllegalArgumentException.class, () -> auth.send("GET\n", "/r", "application/json", body));
+        }
+    }
+
+    @Test
+    void aPanicInRustIsAnIllegalStateExceptionAndTheJvmGoesOn() throws Exception {
+        IllegalStateException e = assertThrows(IllegalStateException.class, NativeBridge::panicForTest);
+        assertTrue(e.getMessage().contains("panic"), e.getMessage());
+        try (ContrastAuth auth = ContrastAuth.fromCredentials(TestSupport.URL, USER, SK, AK)) {
+            assertEquals(AK, auth.apiKeyHeader());
+        }
+    }
+
+    @Test
+    void handleZeroIsClosedAndDestroyingItDoesNothing() {
+        NativeBridge.destroy(0);
+        assertThrows(IllegalStateException.class, () -> NativeBridge.headers(0));
+        assertThrows(IllegalStateException.class, () -> NativeBridge.rotate(0, "a", "b"));
+        assertThrows(IllegalStateException.class, () -> NativeBridge.sign(0, "POST", TestSupport.URL, "a/b", new byte[0]));
+    }
+}
