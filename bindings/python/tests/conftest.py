@@ -35,3 +35,22 @@ def auth():
 
     with ContrastAuth.from_credentials(URL, USER_NAME, SERVICE_KEY, API_KEY) as handle:
         yield handle
+
+
+# A skipped test is not a passed test: a run with any skip fails.
+_skipped: list = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped:
+        terminalreporter.write_line(f"FAILING THE RUN: {len(_skipped)} test(s) skipped", red=True)
