@@ -1,5 +1,23 @@
-//! Report signing (RFC 9421 HTTP Message Signatures over an RFC 9530 Content-Digest).
+//! Report signing: an RFC 9530 `Content-Digest` of the body as sent and an RFC 9421
+//! HTTP Message Signature (HMAC-SHA256) keyed by both credential layers, plus the
+//! matching verifier for servers. The wire format is fixed in `DESIGN.md`.
 
+pub mod base;
+pub mod digest;
+pub mod error;
 pub mod key;
+pub mod replay;
+pub mod signer;
+pub mod verifier;
 
+pub use base::{
+    COMPONENTS, Components, LABEL, PREVIOUS_LABEL, SignatureParams, TAG, base_from_lines,
+    signature_base,
+};
+pub use digest::{CONTENT_DIGEST, content_digest};
+pub use error::{SignError, VerifyError};
 pub use key::{SigningKey, SigningKeyOrigin};
+pub use signer::{
+    Message, SIGNATURE, SIGNATURE_INPUT, SignatureHeaders, Signer, SignerOptions, keyid,
+};
+pub use verifier::{ReceivedRequest, Verified, Verifier, VerifierOptions};
