@@ -1,1 +1,32 @@
-//! The C ABI (issue #5).
+//! The C ABI (feature `capi`): thin exports over the core, declared in
+//! `include/contrast_auth.h`.
+//!
+//! Every export catches panics ([`contrast_result::Panic`]), checks every pointer
+//! ([`contrast_result::NullArgument`]), rejects invalid UTF-8, writes its outputs only on
+//! success, and may be called from many threads at once on one handle. No logic lives
+//! here: arguments are converted, the core is called, errors are mapped.
+//!
+//! Conventions (also in the README, "C API conventions"):
+//! - A `contrast_auth *` is created by a `contrast_auth_new*`/`_from_*` function and released
+//!   exactly once by `contrast_auth_free` (NULL is fine).
+//! - Strings going in are NUL-terminated UTF-8 and only borrowed for the call.
+//! - Header values coming out are copied into caller buffers (`buf`, `len`, `*out_len`),
+//!   or returned in a library-allocated `contrast_headers` released by
+//!   `contrast_headers_free`, which zeroizes the values first.
+
+// C names (`contrast_auth`, `contrast_result`) are the ABI.
+#![allow(non_camel_case_types)]
+
+mod auth;
+mod boundary;
+mod headers;
+mod result;
+mod sign;
+
+pub use auth::*;
+pub use headers::*;
+pub use result::*;
+pub use sign::*;
+
+#[cfg(test)]
+mod tests;
