@@ -9,7 +9,9 @@ from contrast_auth import (
     ContrastAuth,
     ContrastAuthError,
     InvalidArgumentError,
+    InvalidTokenError,
     InvalidUtf8Error,
+    SigningError,
     NullArgumentError,
     TlsRequiredError,
 )
@@ -66,17 +68,19 @@ def test_lone_surrogate_is_invalid_utf8(field):
 @pytest.mark.parametrize("bad", ["\r", "\n", "\r\n", "x\r\ny: z"])
 def test_cr_lf_are_rejected(field, bad):
     value = GOOD[field] + bad + PLANTED
-    with pytest.raises(ContrastAuthError) as caught:
+    with pytest.raises(InvalidArgumentError) as caught:
         make(**{field: value})
     assert caught.value.code is not None
+    assert field in str(caught.value)  # names the key
     assert_no_secret(caught.value)
 
 
 @pytest.mark.parametrize("field", FIELDS)
 def test_empty_is_rejected(field):
-    with pytest.raises(ContrastAuthError) as caught:
+    with pytest.raises((InvalidArgumentError, TlsRequiredError)) as caught:
         make(**{field: ""})
     assert caught.value.code is not None
+    assert field in str(caught.value)
 
 
 @pytest.mark.parametrize("field", FIELDS)
@@ -100,10 +104,10 @@ def test_bytes_that_are_valid_utf8_work():
     [
         (None, NullArgumentError),
         (b"\xff\xfe", InvalidUtf8Error),
-        ("", ContrastAuthError),
-        ("not base64 at all!", ContrastAuthError),
-        ("eyJ1cmwiOiAiaHR0cHM6Ly94In0=", ContrastAuthError),  # {"url": "https://x"}: keys missing
-        ("abc\r\ndef", ContrastAuthError),
+        ("", InvalidTokenError),
+        ("not base64 at all!", InvalidTokenError),
+        ("eyJ1cmwiOiAiaHR0cHM6Ly94In0=", InvalidTokenError),  # {"url": "https://x"}: keys missing
+        ("abc\r\ndef", InvalidTokenError),
     ],
 )
 def test_bad_tokens(token, error):
@@ -125,6 +129,67 @@ def test_bad_rotation_keeps_the_old_keys(auth, field, value):
         auth.rotate(**{field: value})
     assert_no_secret(caught.value)
     assert (auth.authorization_header(), auth.api_key_header()) == before
+
+
+def test_rotating_nothing_is_an_invalid_argument(auth):
+    with pytest.raises(InvalidArgumentError, match="nothing to rotate"):
+        auth.rotate()
+
+
+def test_colon_in_user_name():
+    with pytest.raises(InvalidArgumentError, match="user_name"):
+        make(user_name="agent:evil")
+
+
+SIGN_GOOD = ("POST", URL + "/api/ng/agents/report", "application/json", b"{}")
+
+
+@pytest.mark.parametrize(
+    "index, value, error",
+    [
+        (0, None, NullArgumentError),
+        (1, None, NullArgumentError),
+        (2, None, NullArgumentError),
+        (0, b"\xffPOST", InvalidUtf8Error),
+        (1, b"https://x.example.com/\xff", InvalidUtf8Error),
+        (2, b"\xff", InvalidUtf8Error),
+        (0, "PO ST", SigningError),
+        (0, "", SigningError),
+        (1, "http://contrast.example.com/Contrast/api", SigningError),
+        (1, "not a url", SigningError),
+        (1, "", SigningError),
+        (2, "application/json\r\nX-Evil: 1", ContrastAuthError),
+        (0, "PO\0ST", InvalidArgumentError),
+    ],
+)
+def test_bad_signing_input(auth, index, value, error):
+    args = list(SIGN_GOOD)
+    args[index] = value
+    with pytest.raises(error) as caught:
+        auth.sign(*args)
+    assert_no_secret(caught.value)
+
+
+@pytest.mark.parametrize("body", ["{}", 42, None])
+def test_body_must_be_bytes(auth, body):
+    with pytest.raises(TypeError, match="body"):
+        auth.sign("POST", URL + "/api", "application/json", body)
+
+
+@pytest.mark.parametrize(
+    "created, nonce, error",
+    [
+        (1767225600, None, InvalidArgumentError),
+        (None, bytes(16), InvalidArgumentError),
+        (1767225600, bytes(15), InvalidArgumentError),
+        (1767225600, bytes(17), InvalidArgumentError),
+        (-1, bytes(16), InvalidArgumentError),
+        ("1767225600", bytes(16), TypeError),
+    ],
+)
+def test_bad_created_or_nonce(auth, created, nonce, error):
+    with pytest.raises(error):
+        auth.sign(*SIGN_GOOD, created=created, nonce=nonce)
 
 
 @pytest.mark.parametrize("field", ["service_key", "api_key"])

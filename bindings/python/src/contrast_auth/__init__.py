@@ -6,7 +6,7 @@
 """
 
 from ._library import LIBRARY_ENV_VAR, LibraryNotFoundError, library_file_name, locate_library
-from .auth import ClosedError, ContrastAuth, Text
+from .auth import ClosedError, ContrastAuth, Fingerprints, Text
 from .errors import (
     BufferTooSmallError,
     ConfigError,
@@ -14,9 +14,14 @@ from .errors import (
     CredentialsRejectedError,
     InvalidArgumentError,
     InvalidUtf8Error,
+    HttpStatusError,
+    InvalidTokenError,
     NetworkError,
+    NotFoundError,
     NullArgumentError,
     PanicError,
+    SigningError,
+    TlsError,
     TlsRequiredError,
 )
 
@@ -27,6 +32,12 @@ __all__ = [
     "ContrastAuth",
     "ContrastAuthError",
     "CredentialsRejectedError",
+    "Fingerprints",
+    "HttpStatusError",
+    "InvalidTokenError",
+    "NotFoundError",
+    "SigningError",
+    "TlsError",
     "InvalidArgumentError",
     "InvalidUtf8Error",
     "LIBRARY_ENV_VAR",

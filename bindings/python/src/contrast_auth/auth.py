@@ -5,7 +5,8 @@ from __future__ import annotations
 import ctypes
 import threading
 from contextlib import contextmanager
-from typing import Callable, Iterator, Optional, Union
+from dataclasses import dataclass
+from typing import Callable, Dict, FrozenSet, Iterator, Optional, Union
 
 from . import _abi, errors
 from ._library import library
@@ -40,15 +41,55 @@ def _encode(value: object, name: str) -> Optional[bytes]:
     return data
 
 
+def _last_error() -> str:
+    """The library's description of the last failure on this thread (never a secret)."""
+    lib = library()
+    buffer = ctypes.create_string_buffer(512)
+    length = ctypes.c_size_t(0)
+    if lib.contrast_last_error(buffer, len(buffer), ctypes.byref(length)) != _abi.RESULT_CODES["OK"]:
+        return ""
+    return buffer.raw[: length.value].decode("utf-8", "replace")
+
+
 def check(code: int, operation: str) -> None:
-    """Raise the exception class of ``code`` (a ``contrast_result``) unless it is OK."""
+    """Raise the exception class of ``code`` (a ``contrast_result``) unless it is OK.
+
+    Call it right after the failing C call, on the same thread: the message includes the
+    library's thread-local description of the failure.
+    """
     if code == _abi.RESULT_CODES["OK"]:
         return
-    lib = library()
-    message = lib.contrast_result_message(code)
+    detail = _last_error()
+    message = library().contrast_result_message(code)
     text = message.decode("utf-8", "replace") if message else "unknown error"
-    cls = _abi.error_classes().get(code, errors.ContrastAuthError)
-    raise cls(f"{operation}: {text}", code)
+    cls = _abi.ERROR_CLASSES_BY_CODE.get(code, errors.ContrastAuthError)
+    raise cls(f"{operation}: {detail} ({text})" if detail else f"{operation}: {text}", code)
+
+
+def _take_headers(headers: "ctypes._Pointer[_abi.ContrastHeaders]", operation: str) -> Dict[str, str]:
+    """Copy a ``contrast_headers`` list into a dict (in sending order) and free the list."""
+    lib = library()
+    try:
+        result: Dict[str, str] = {}
+        for index in range(lib.contrast_headers_count(headers)):
+            name, value = ctypes.c_char_p(), ctypes.c_char_p()
+            check(lib.contrast_headers_get(headers, index, ctypes.byref(name), ctypes.byref(value)), operation)
+            result[(name.value or b"").decode("utf-8")] = (value.value or b"").decode("utf-8")
+        return result
+    finally:
+        lib.contrast_headers_free(headers)  # zeroizes the library's copies
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """Fingerprints (first 8 hex digits of SHA-256) of the keys in use: safe to log."""
+
+    user_name: str
+    service_key: str
+    api_key: str
+    signing_key: str
+    #: 1 at creation, +1 with every change.
+    generation: int
 
 
 class ContrastAuth:
@@ -185,12 +226,87 @@ class ContrastAuth:
         """The ``API-Key`` header value: the organization API key (a secret)."""
         return self._read_text(library().contrast_auth_api_key, "ContrastAuth.api_key_header")
 
-    # -- rotation -------------------------------------------------------------------------
+    def headers(self) -> Dict[str, str]:
+        """Every header a request carries, from one snapshot (so ``Authorization`` and
+        ``API-Key`` always belong together, even during a rotation): ``Authorization``,
+        ``API-Key``, ``Accept``, ``User-Agent``. Values are secrets."""
+        out = _abi.HEADERS_P()
+        with self._borrow() as handle:
+            check(library().contrast_auth_headers(handle, ctypes.byref(out)), "ContrastAuth.headers")
+        return _take_headers(out, "ContrastAuth.headers")
+
+    # -- signing --------------------------------------------------------------------------
+
+    def sign(
+        self,
+        method: Text,
+        url: Text,
+        content_type: Text,
+        body: Union[bytes, bytearray, memoryview],
+        *,
+        created: Optional[int] = None,
+        nonce: Optional[bytes] = None,
+    ) -> Dict[str, str]:
+        """Sign a report (RFC 9421 + RFC 9530): returns ``Content-Digest``,
+        ``Signature-Input`` and ``Signature`` for ``method``, the absolute ``https://``
+        ``url``, its ``content_type`` and ``body`` exactly as sent (after compression).
+
+        During the 5 minutes after a rotation a second signature, ``contrast-prev``, is added.
+        ``created`` (Unix seconds) and ``nonce`` (16 bytes), given together, make the result
+        deterministic: for test vectors only, never reuse a nonce in production.
+        """
+        operation = "ContrastAuth.sign"
+        args = [_encode(method, "method"), _encode(url, "url"), _encode(content_type, "content_type")]
+        if not isinstance(body, (bytes, bytearray, memoryview)):
+            raise TypeError(f"body must be bytes, not {type(body).__name__}")
+        data = bytes(body)
+        if (created is None) != (nonce is None):
+            raise errors.InvalidArgumentError(f"{operation}: created and nonce go together")
+        out = _abi.HEADERS_P()
+        lib = library()
+        with self._borrow() as handle:
+            if created is None:
+                code = lib.contrast_auth_sign(handle, *args, data, len(data), ctypes.byref(out))
+            else:
+                if isinstance(created, bool) or not isinstance(created, int):
+                    raise TypeError(f"created must be int, not {type(created).__name__}")
+                if not 0 <= created < 2**64:
+                    raise errors.InvalidArgumentError(f"{operation}: created is out of range")
+                if not isinstance(nonce, (bytes, bytearray)) or len(nonce) != _abi.NONCE_LEN:
+                    raise errors.InvalidArgumentError(f"{operation}: nonce must be {_abi.NONCE_LEN} bytes")
+                code = lib.contrast_auth_sign_with_nonce(
+                    handle, *args, data, len(data), created, bytes(nonce), ctypes.byref(out)
+                )
+            check(code, operation)
+        return _take_headers(out, operation)
+
+    # -- rotation and reload --------------------------------------------------------------
 
     def rotate(self, service_key: Optional[Text] = None, api_key: Optional[Text] = None) -> None:
-        """Replace one or both keys atomically; ``None`` keeps that layer."""
+        """Replace one or both keys atomically; ``None`` keeps that layer (not both ``None``)."""
         sk = _encode(service_key, "service_key")
         ak = _encode(api_key, "api_key")
         with self._borrow() as handle:
-            code = library().contrast_auth_rotate(handle, sk, ak)
-        check(code, "ContrastAuth.rotate")
+            check(library().contrast_auth_rotate(handle, sk, ak), "ContrastAuth.rotate")
+
+    def reload(self) -> FrozenSet[str]:
+        """Re-read the configuration (for :meth:`from_environment` handles) and switch to it
+        if a key changed. Returns the names of what changed (``user_name``,
+        ``service_key``, ``api_key``, ``signing_key``, ``url``), empty when nothing did."""
+        changed = ctypes.c_uint32(0)
+        with self._borrow() as handle:
+            check(library().contrast_auth_reload(handle, ctypes.byref(changed)), "ContrastAuth.reload")
+        return frozenset(name for name, bit in _abi.KEY_BITS.items() if changed.value & bit)
+
+    def fingerprints(self) -> Fingerprints:
+        """Fingerprints of the current keys and their generation (safe to log)."""
+        out = _abi.ContrastFingerprints()
+        with self._borrow() as handle:
+            check(library().contrast_auth_fingerprints(handle, ctypes.byref(out)), "ContrastAuth.fingerprints")
+        return Fingerprints(
+            user_name=out.user_name.decode("ascii"),
+            service_key=out.service_key.decode("ascii"),
+            api_key=out.api_key.decode("ascii"),
+            signing_key=out.signing_key.decode("ascii"),
+            generation=out.generation,
+        )

@@ -80,6 +80,41 @@ class PanicError(ContrastAuthError):
     result_name = "PANIC"
 
 
+class InvalidTokenError(ContrastAuthError, ValueError):
+    """The agent token is not standard base64 of the expected JSON object
+    (``CONTRAST_RESULT_INVALID_TOKEN``)."""
+
+    result_name = "INVALID_TOKEN"
+
+
+class TlsError(ContrastAuthError):
+    """The TLS handshake failed: untrusted certificate, protocol error (``CONTRAST_RESULT_TLS``)."""
+
+    result_name = "TLS"
+
+
+class HttpStatusError(ContrastAuthError):
+    """The server answered with an error status other than a credential rejection
+    (``CONTRAST_RESULT_HTTP_STATUS``)."""
+
+    result_name = "HTTP_STATUS"
+
+
+class SigningError(ContrastAuthError):
+    """The request could not be signed: unsupported method or URL (``CONTRAST_RESULT_SIGNING``)."""
+
+    result_name = "SIGNING"
+
+
+class NotFoundError(ContrastAuthError, KeyError):
+    """No header of that name is in the list (``CONTRAST_RESULT_NOT_FOUND``)."""
+
+    result_name = "NOT_FOUND"
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
 #: Error classes by ``CONTRAST_RESULT_`` suffix; ``_abi`` adds classes for any further codes.
 ERROR_CLASSES: Dict[str, Type[ContrastAuthError]] = {
     cls.result_name: cls  # type: ignore[misc]
@@ -93,5 +128,10 @@ ERROR_CLASSES: Dict[str, Type[ContrastAuthError]] = {
         CredentialsRejectedError,
         NetworkError,
         PanicError,
+        InvalidTokenError,
+        TlsError,
+        HttpStatusError,
+        SigningError,
+        NotFoundError,
     )
 }
