@@ -1,4 +1,4 @@
-"""Threads reading both headers while one thread rotates both layers."""
+"""Threads reading (and signing) while one thread rotates both layers."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ def test_readers_never_see_a_torn_or_older_value_while_one_thread_rotates():
                     api = generation(auth.api_key_header(), "APIKEY")
                     assert service >= last_service and api >= last_api, "a generation went backwards"
                     last_service, last_api = service, api
+                    # One snapshot: the pair read together always belongs together.
+                    headers = auth.headers()
+                    pair_user, _, pair_key = base64.b64decode(headers["Authorization"]).decode().partition(":")
+                    assert pair_user == USER_NAME
+                    assert generation(pair_key, "SERVICEKEY") == generation(headers["API-Key"], "APIKEY"), "mixed pair"
+                    signed = auth.sign("POST", URL + "/api/ng/agents/report", "application/json", b"{}")
+                    assert signed["Signature"].startswith("contrast=:")
                     reads[slot] += 1
             except BaseException as error:  # reported to the main thread
                 failures.append(error)

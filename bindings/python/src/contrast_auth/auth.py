@@ -215,7 +215,7 @@ class ContrastAuth:
                 check(code, operation)
                 return buffer.raw[: needed.value].decode("utf-8")
             finally:
-                ctypes.memset(buffer, 0, size)  # the copy we made of a secret
+                ctypes.memset(buffer, 0, ctypes.sizeof(buffer))  # our copy of a secret
         raise errors.BufferTooSmallError(f"{operation}: the value kept growing", too_small)
 
     def authorization_header(self) -> str:
