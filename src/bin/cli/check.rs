@@ -1,0 +1,182 @@
+//! `contrast-auth check`: load credentials, send one authenticated request, diagnose.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use contrast_auth::config::keys;
+use contrast_auth::transport::{Client, SendError, TransportSettings};
+
+use super::{Exit, exit_for, load};
+use crate::ConfigArgs;
+
+/// The profile endpoint, answered for any valid agent credentials.
+pub const DEFAULT_PATH: &str = "/api/ng/profile/organizations";
+
+/// Arguments of `check`.
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// The path to request, joined to api.url.
+    #[arg(long, default_value = DEFAULT_PATH)]
+    path: String,
+    /// The HTTP method.
+    #[arg(long, default_value = "GET")]
+    method: String,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Accepted for symmetry with other commands; check never prints secret values.
+    #[arg(long)]
+    reveal: bool,
+}
+
+/// Runs `check`.
+pub fn run(args: CheckArgs) -> Exit {
+    let (store, configuration) = match load(&args.config) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "ok": false,
+                        "exit_code": Exit::Usage as u8,
+                        "error": {"kind": "config", "message": error.to_string()},
+                    })
+                );
+                return Exit::Usage;
+            }
+            return super::config_failure(&error);
+        }
+    };
+    let mut settings = TransportSettings::from_configuration(&configuration);
+    // A diagnosis should be quick: one retry at most.
+    settings.options.max_attempts = 2;
+    let transport = settings.describe();
+    let snapshot = store.snapshot();
+    let fingerprints = snapshot.fingerprints();
+    let url = snapshot.credentials().url().join(&args.path);
+    let provenance: Vec<(String, String)> = configuration
+        .provenance()
+        .iter()
+        .map(|p| (p.key.to_string(), p.origin.to_string()))
+        .collect();
+    let started = Instant::now();
+    let result = Client::new(Arc::new(store), settings)
+        .and_then(|client| client.send(&args.method, &args.path, "application/json", b""));
+    let elapsed = started.elapsed();
+    let exit = match &result {
+        Ok(_) => Exit::Ok,
+        Err(error) => exit_for(error),
+    };
+
+    if args.json {
+        let (status, attempts, error) = match &result {
+            Ok(sent) => (
+                Some(sent.status),
+                Some(sent.attempts),
+                serde_json::Value::Null,
+            ),
+            Err(e) => (
+                e.status(),
+                None,
+                serde_json::json!({"kind": e.kind(), "message": e.to_string(), "hint": hint(e)}),
+            ),
+        };
+        let output = serde_json::json!({
+            "ok": result.is_ok(),
+            "exit_code": exit as u8,
+            "url": url,
+            "method": args.method,
+            "status": status,
+            "attempts": attempts,
+            "elapsed_ms": elapsed.as_millis() as u64,
+            "transport": transport,
+            "config_file": configuration.file.as_ref().map(|p| p.display().to_string()),
+            "provenance": provenance.iter().map(|(k, o)| serde_json::json!({"key": k, "origin": o})).collect::<Vec<_>>(),
+            "fingerprints": {
+                "user_name": fingerprints.user_name.to_string(),
+                "service_key": fingerprints.service_key.to_string(),
+                "api_key": fingerprints.api_key.to_string(),
+                "signing_key": fingerprints.signing_key.to_string(),
+            },
+            "error": error,
+        });
+        println!("{output}");
+        return exit;
+    }
+
+    println!("contrast-auth check");
+    println!("  configuration");
+    match &configuration.file {
+        Some(file) => println!("    file         {}", file.display()),
+        None => println!("    file         (none found)"),
+    }
+    for (key, origin) in &provenance {
+        println!("    {:<34} from {origin}", key);
+    }
+    println!("  credentials (fingerprints: first 8 hex digits of SHA-256, never the values)");
+    println!("    url          {}", snapshot.credentials().url());
+    println!("    user_name    {}", fingerprints.user_name);
+    println!("    service_key  {}   (layer 1)", fingerprints.service_key);
+    println!("    api_key      {}   (layer 2)", fingerprints.api_key);
+    println!(
+        "    signing key  {}   ({})",
+        fingerprints.signing_key,
+        if configuration.origin_of(keys::SIGNING_KEY).is_some() {
+            "configured api.signing_key"
+        } else {
+            "derived from both layers"
+        }
+    );
+    println!("  transport      {transport}");
+    println!("  request        {} {url}", args.method);
+    match &result {
+        Ok(sent) => {
+            println!(
+                "  result         ACCEPTED: HTTP {} in {} ms ({} attempt(s))",
+                sent.status,
+                elapsed.as_millis(),
+                sent.attempts
+            );
+        }
+        Err(error) => {
+            println!(
+                "  result         FAILED in {} ms: {error}",
+                elapsed.as_millis()
+            );
+            if let Some(hint) = hint(error) {
+                println!("  what to check  {hint}");
+            }
+        }
+    }
+    exit
+}
+
+/// What to check for a failure, in words.
+fn hint(error: &SendError) -> Option<String> {
+    Some(match error {
+        SendError::CredentialsRejected { status, hint, .. } => match status {
+            401 => format!(
+                "{hint}. Compare the fingerprints above with the keys shown in Contrast \
+                 (Organization Settings > API); `contrast-auth token decode` shows a token's."
+            ),
+            _ => hint.to_string(),
+        },
+        SendError::Tls { .. } => "the server certificate must chain to a trusted CA: for an \
+             on-premises server set api.certificate.ca_file to its CA bundle (PEM)"
+            .into(),
+        SendError::Network { .. } | SendError::Timeout { .. } => "check api.url, DNS, \
+             firewalls and api.proxy.url; raise api.timeout_ms for slow links"
+            .into(),
+        SendError::Status { status: 404, .. } => {
+            "api.url must include the /Contrast base path; check --path".into()
+        }
+        SendError::Status { status, .. } if (300..400).contains(status) => {
+            "redirects are not followed: set api.url to the final https address".into()
+        }
+        SendError::Config(_) => "fix the configuration value named above".into(),
+        _ => return None,
+    })
+}

@@ -1,1 +1,0 @@
-//! Sending reports over TLS with ureq and rustls (issue #4).

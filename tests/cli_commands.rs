@@ -1,0 +1,692 @@
+//! The `contrast-auth` binary: exit codes (0 accepted, 2 configuration/usage, 3 credentials
+//! rejected, 4 network/TLS) and no secret in any output without `--reveal`.
+#![cfg(all(feature = "cli", feature = "test-server"))]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use base64::Engine;
+use contrast_auth::Secret;
+use contrast_auth::test_server::{AcceptedCredentials, TestServer, TestServerOptions};
+
+const USER: &str = "agent_cli_test@OrgExample";
+const SERVICE_KEY: &str = "CLISERVICEKEYSECRET123";
+const API_KEY: &str = "CLIAPIKEYSECRET4567890";
+
+fn authorization() -> String {
+    base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{SERVICE_KEY}"))
+}
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Output {
+    fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_contrast-auth"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    Output {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn assert_no_secret(text: &str) {
+    let token = contrast_auth::token::encode("https://x/Contrast", API_KEY, SERVICE_KEY, USER);
+    for secret in [
+        SERVICE_KEY,
+        API_KEY,
+        USER,
+        &authorization(),
+        token.expose_secret(),
+    ] {
+        assert!(
+            !text.contains(secret),
+            "secret {secret:?} printed in:\n{text}"
+        );
+    }
+}
+
+struct Setup {
+    server: TestServer,
+    dir: tempfile::TempDir,
+}
+
+fn setup() -> Setup {
+    let server = TestServer::start(
+        vec![AcceptedCredentials::new(
+            Secret::from(USER),
+            Secret::from(SERVICE_KEY),
+            Secret::from(API_KEY),
+        )],
+        TestServerOptions::default(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    server.write_ca_file(&dir.path().join("ca.pem")).unwrap();
+    let setup = Setup { server, dir };
+    setup.write_config(SERVICE_KEY, API_KEY, true);
+    setup
+}
+
+impl Setup {
+    fn write_config(&self, service_key: &str, api_key: &str, with_ca: bool) {
+        self.write_config_url(self.server.url(), service_key, api_key, with_ca);
+    }
+
+    fn write_config_url(&self, url: &str, service_key: &str, api_key: &str, with_ca: bool) {
+        let mut text = format!(
+            "api:\n  url: {url}\n  user_name: {USER}\n  service_key: {service_key}\n  api_key: {api_key}\n  timeout_ms: 2000\n"
+        );
+        if with_ca {
+            text.push_str(&format!(
+                "  certificate:\n    ca_file: {}\n",
+                self.dir.path().join("ca.pem").display()
+            ));
+        }
+        std::fs::write(self.dir.path().join("contrast_security.yaml"), text).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        run(self.dir.path(), args, None)
+    }
+}
+
+#[test]
+fn check_accepted_exits_0_with_a_diagnosis_and_no_secret() {
+    let s = setup();
+    let out = s.run(&["check"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("ACCEPTED: HTTP 200"), "{}", out.stdout);
+    assert!(out.stdout.contains("api.api_key"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains(&Secret::from(API_KEY).fingerprint().to_string())
+    );
+    assert!(out.stdout.contains("CA file"));
+    assert_no_secret(&out.all());
+    assert_eq!(s.server.stats().accepted, 1);
+    assert_eq!(
+        s.server.received()[0].target,
+        "/Contrast/api/ng/profile/organizations"
+    );
+}
+
+#[test]
+fn check_json_is_machine_readable() {
+    let s = setup();
+    let out = s.run(&["check", "--json", "--path", "/api/ng/other"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let value: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(value["ok"], true);
+    assert_eq!(value["status"], 200);
+    assert_eq!(value["exit_code"], 0);
+    assert_eq!(
+        value["fingerprints"]["api_key"],
+        Secret::from(API_KEY).fingerprint().to_string()
+    );
+    assert!(
+        value["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/Contrast/api/ng/other")
+    );
+    assert_no_secret(&out.all());
+}
+
+#[test]
+fn check_with_a_wrong_key_exits_3_and_says_what_to_check() {
+    let s = setup();
+    s.write_config(SERVICE_KEY, "WRONGAPIKEY000", true);
+    let out = s.run(&["check"]);
+    assert_eq!(out.code, 3, "{}", out.all());
+    assert!(out.stdout.contains("HTTP 401"));
+    assert!(out.stdout.contains("what to check"));
+    assert_no_secret(&out.all());
+    let out = s.run(&["check", "--json"]);
+    assert_eq!(out.code, 3);
+    let value: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(value["error"]["kind"], "credentials_rejected");
+    assert_eq!(value["status"], 401);
+}
+
+#[test]
+fn check_against_an_untrusted_certificate_exits_4() {
+    let s = setup();
+    s.write_config(SERVICE_KEY, API_KEY, false);
+    let out = s.run(&["check"]);
+    assert_eq!(out.code, 4, "{}", out.all());
+    assert!(out.stdout.contains("TLS"), "{}", out.stdout);
+    assert!(out.stdout.contains("ca_file"));
+    assert_no_secret(&out.all());
+}
+
+#[test]
+fn check_with_nothing_listening_exits_4() {
+    let s = setup();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    s.write_config_url(
+        &format!("https://127.0.0.1:{port}/Contrast"),
+        SERVICE_KEY,
+        API_KEY,
+        true,
+    );
+    let out = s.run(&["check"]);
+    assert_eq!(out.code, 4, "{}", out.all());
+    assert_no_secret(&out.all());
+}
+
+#[test]
+fn configuration_errors_exit_2() {
+    let s = setup();
+    s.write_config_url("http://127.0.0.1:9/Contrast", SERVICE_KEY, API_KEY, true);
+    let out = s.run(&["check"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("https"), "{}", out.stderr);
+    assert_no_secret(&out.all());
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(empty.path(), &["check"], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("api.url"), "{}", out.stderr);
+
+    let out = run(
+        empty.path(),
+        &["check", "--config", "/nonexistent/contrast.yaml"],
+        None,
+    );
+    assert_eq!(out.code, 2);
+
+    // --config names a file elsewhere.
+    let out = run(
+        empty.path(),
+        &[
+            "check",
+            "--config",
+            s.dir
+                .path()
+                .join("contrast_security.yaml")
+                .to_str()
+                .unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "still http://");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(dir.path(), &["no-such-command"], None).code, 2);
+    assert_eq!(run(dir.path(), &["check", "--no-such-flag"], None).code, 2);
+    assert_eq!(run(dir.path(), &["test-server"], None).code, 2);
+    assert_eq!(run(dir.path(), &["--help"], None).code, 0);
+}
+
+#[test]
+fn sample_request_masks_secrets_unless_revealed() {
+    let s = setup();
+    let out = s.run(&["sample-request"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.starts_with("curl -X GET 'https://127.0.0.1:"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Authorization: [REDACTED:"));
+    assert!(out.stdout.contains("--cacert"));
+    assert_no_secret(&out.all());
+
+    let out = s.run(&["sample-request", "--reveal", "--method", "POST"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout
+            .contains(&format!("Authorization: {}", authorization()))
+    );
+    assert!(out.stdout.contains(&format!("API-Key: {API_KEY}")));
+    assert!(out.stdout.contains("curl -X POST"));
+}
+
+#[test]
+fn token_encode_and_decode() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = "https://app.example.com/Contrast";
+    let encode = [
+        "token",
+        "encode",
+        "--url",
+        url,
+        "--user-name",
+        USER,
+        "--service-key",
+        SERVICE_KEY,
+        "--api-key",
+        API_KEY,
+    ];
+    let out = run(dir.path(), &encode, None);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("[REDACTED]"));
+    let token = contrast_auth::token::encode(url, API_KEY, SERVICE_KEY, USER);
+    assert!(!out.all().contains(token.expose_secret()));
+    assert_no_secret(&out.all());
+
+    let mut revealed = encode.to_vec();
+    revealed.push("--reveal");
+    let out = run(dir.path(), &revealed, None);
+    assert_eq!(out.stdout.trim(), token.expose_secret());
+
+    let file = dir.path().join("token.txt");
+    let mut to_file = encode.to_vec();
+    to_file.extend(["--out", file.to_str().unwrap()]);
+    let out = run(dir.path(), &to_file, None);
+    assert_eq!(out.code, 0);
+    assert_no_secret(&out.all());
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap().trim(),
+        token.expose_secret()
+    );
+
+    // Decode from an argument and from stdin: masked, then revealed.
+    let out = run(
+        dir.path(),
+        &["token", "decode", token.expose_secret()],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains(url));
+    assert!(
+        out.stdout
+            .contains(&Secret::from(SERVICE_KEY).fingerprint().to_string())
+    );
+    assert_no_secret(&out.all());
+    let out = run(
+        dir.path(),
+        &["token", "decode", "--reveal"],
+        Some(token.expose_secret()),
+    );
+    assert!(
+        out.stdout.contains(SERVICE_KEY)
+            && out.stdout.contains(API_KEY)
+            && out.stdout.contains(USER)
+    );
+    let out = run(
+        dir.path(),
+        &["token", "decode", "--json"],
+        Some(token.expose_secret()),
+    );
+    let value: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(value["url"], url);
+    assert!(value["api_key"].get("value").is_none());
+    assert_no_secret(&out.all());
+}
+
+#[test]
+fn token_errors_exit_2_without_echoing_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["token", "decode", "bm90IGpzb24="], None);
+    assert_eq!(out.code, 2);
+    let out = run(
+        dir.path(),
+        &["token", "decode", "SECRETPARTnot-base64!"],
+        None,
+    );
+    assert_eq!(out.code, 2);
+    assert!(!out.all().contains("SECRETPART"));
+    let out = run(
+        dir.path(),
+        &[
+            "token",
+            "encode",
+            "--url",
+            "http://x/Contrast",
+            "--user-name",
+            USER,
+            "--service-key",
+            SERVICE_KEY,
+            "--api-key",
+            API_KEY,
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2);
+    assert_no_secret(&out.all());
+    let out = run(dir.path(), &["token", "encode", "--user-name", USER], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("api.url"));
+}
+
+#[test]
+fn test_server_subcommand_serves_until_stdin_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    let accept = format!("{USER}:{SERVICE_KEY}:{API_KEY}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_contrast-auth"))
+        .args([
+            "test-server",
+            "--accept",
+            &accept,
+            "--accept",
+            "u2:s2:a2",
+            "--ca-out",
+            ca.to_str().unwrap(),
+        ])
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    let url = value["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://127.0.0.1:") && url.ends_with("/Contrast"),
+        "{url}"
+    );
+    assert_eq!(value["ca_file"], ca.to_str().unwrap());
+    assert_no_secret(&line);
+
+    // A client trusting the CA file sends with either accepted set.
+    let send = |user: &str, service_key: &str, api_key: &str| {
+        let credentials = contrast_auth::Credentials::new(url, user, service_key, api_key).unwrap();
+        let mut settings = contrast_auth::transport::TransportSettings::default();
+        settings.certificate.ca_file = Some(ca.clone());
+        let client = contrast_auth::transport::Client::new(
+            std::sync::Arc::new(contrast_auth::CredentialStore::new(
+                credentials,
+                Default::default(),
+            )),
+            settings,
+        )
+        .unwrap();
+        client.send("POST", "/api/ng/report", "application/json", b"{}")
+    };
+    send(USER, SERVICE_KEY, API_KEY).unwrap();
+    send("u2", "s2", "a2").unwrap();
+    assert_eq!(send("u2", "s2", "wrong").unwrap_err().status(), Some(401));
+    let stats = send("u2", "s2", "a2").unwrap();
+    let _ = stats;
+    let stats_body = {
+        let credentials = contrast_auth::Credentials::new(url, "u2", "s2", "a2").unwrap();
+        let mut settings = contrast_auth::transport::TransportSettings::default();
+        settings.certificate.ca_file = Some(ca.clone());
+        let client = contrast_auth::transport::Client::new(
+            std::sync::Arc::new(contrast_auth::CredentialStore::new(
+                credentials,
+                Default::default(),
+            )),
+            settings,
+        )
+        .unwrap();
+        client
+            .send("GET", "/__test/stats", "application/json", b"")
+            .unwrap()
+            .body
+    };
+    let stats: serde_json::Value = serde_json::from_slice(&stats_body).unwrap();
+    assert_eq!(stats["accepted"], 3);
+    assert_eq!(stats["rejected"], 1);
+
+    drop(child.stdin.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn the_demo_runs_without_an_account_and_prints_no_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "demo",
+            "--reports",
+            "200",
+            "--threads",
+            "3",
+            "--pause-ms",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout
+            .contains("200 of 200 reports acknowledged, 0 failed"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("service_key"));
+    assert!(out.stdout.contains("HTTP 401"));
+    assert!(
+        out.stdout
+            .contains("the body does not match Content-Digest"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Summary"));
+    assert!(out.stdout.contains("Demo complete"));
+    // The demo's keys are 24-32 random upper-case letters and digits: none may be printed.
+    for word in out.all().split(|c: char| !c.is_ascii_alphanumeric()) {
+        let key_like = word.len() >= 20
+            && word
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        assert!(!key_like, "a key-like value was printed: {word}");
+    }
+}
+
+#[test]
+fn sign_prints_headers_that_verify_and_masks_the_keyid() {
+    use contrast_auth::signing::{ReceivedRequest, Verifier, VerifierOptions, keyid};
+    let s = setup();
+    let body = "{\"report\":1}";
+    let body_file = s.dir.path().join("body.json");
+    std::fs::write(&body_file, body).unwrap();
+    let out = s.run(&[
+        "sign",
+        "--method",
+        "PUT",
+        "--url",
+        "/api/ng/report?x=1",
+        "--file",
+        body_file.to_str().unwrap(),
+        "--created",
+        "1700000000",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("keyid=\"[REDACTED]/"), "{}", out.stdout);
+    assert_no_secret(&out.all());
+
+    // Revealed, from stdin: the printed headers verify with the crate's verifier.
+    let out = run(
+        s.dir.path(),
+        &[
+            "sign",
+            "--method",
+            "PUT",
+            "--url",
+            "/api/ng/report?x=1",
+            "--created",
+            "1700000000",
+            "--reveal",
+        ],
+        Some(body),
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    let header = |name: &str| {
+        out.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("{name} printed"))
+            .to_string()
+    };
+    let (digest, input, signature) = (
+        header("Content-Digest"),
+        header("Signature-Input"),
+        header("Signature"),
+    );
+    let credentials =
+        contrast_auth::Credentials::new(s.server.url(), USER, SERVICE_KEY, API_KEY).unwrap();
+    let snapshot = contrast_auth::Snapshot::new(credentials, Default::default(), 1);
+    let verifier = Verifier::new(VerifierOptions::default()).unwrap();
+    verifier.set_keys(vec![(keyid(&snapshot), snapshot.signing_key().duplicate())]);
+    let authority = s
+        .server
+        .url()
+        .trim_start_matches("https://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let verified = verifier
+        .verify(
+            &ReceivedRequest {
+                method: "PUT",
+                authority: &authority,
+                path: "/Contrast/api/ng/report",
+                query: Some("x=1"),
+                content_type: Some("application/json"),
+                content_digest: Some(&digest),
+                signature_input: Some(&input),
+                signature: Some(&signature),
+                body: body.as_bytes(),
+            },
+            1_700_000_010,
+        )
+        .expect("the CLI's headers verify");
+    assert_eq!(verified.created, 1_700_000_000);
+
+    let out = s.run(&["sign", "--url", "http://example.com/x"]);
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn proxy_credentials_are_never_printed() {
+    let s = setup();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut text = std::fs::read_to_string(s.dir.path().join("contrast_security.yaml")).unwrap();
+    text.push_str(&format!(
+        "  proxy:\n    url: http://proxyuser:PROXYPASSWORD99@127.0.0.1:{port}\n"
+    ));
+    std::fs::write(s.dir.path().join("contrast_security.yaml"), text).unwrap();
+    for args in [&["check"][..], &["check", "--json"], &["sample-request"]] {
+        let out = s.run(args);
+        assert!(
+            !out.all().contains("PROXYPASSWORD99"),
+            "{args:?}: {}",
+            out.all()
+        );
+        assert!(!out.all().contains("proxyuser"), "{args:?}: {}", out.all());
+        assert_no_secret(&out.all());
+        assert!(
+            out.all().contains("[REDACTED]@127.0.0.1"),
+            "{args:?}: {}",
+            out.all()
+        );
+    }
+    assert_eq!(
+        s.run(&["check"]).code,
+        4,
+        "the proxy is down: a network failure"
+    );
+    let out = s.run(&["sample-request", "--reveal"]);
+    assert!(out.stdout.contains("PROXYPASSWORD99"));
+}
+
+#[test]
+fn test_server_subcommand_with_mutual_tls_writes_a_client_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    let accept = format!("{USER}:{SERVICE_KEY}:{API_KEY}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_contrast-auth"))
+        .args([
+            "test-server",
+            "--accept",
+            &accept,
+            "--ca-out",
+            ca.to_str().unwrap(),
+            "--require-client-cert",
+            "--require-signature",
+        ])
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let url = value["url"].as_str().unwrap();
+    let cert = std::path::PathBuf::from(value["client_cert"].as_str().unwrap());
+    let key = std::path::PathBuf::from(value["client_key"].as_str().unwrap());
+    assert!(
+        std::fs::read_to_string(&cert)
+            .unwrap()
+            .contains("BEGIN CERTIFICATE")
+    );
+    let client = |identity: bool| {
+        let mut settings = contrast_auth::transport::TransportSettings::default();
+        settings.certificate.ca_file = Some(ca.clone());
+        if identity {
+            settings.certificate.client_identity = Some((cert.clone(), key.clone()));
+        }
+        let credentials = contrast_auth::Credentials::new(url, USER, SERVICE_KEY, API_KEY).unwrap();
+        contrast_auth::transport::Client::new(
+            std::sync::Arc::new(contrast_auth::CredentialStore::new(
+                credentials,
+                Default::default(),
+            )),
+            settings,
+        )
+        .unwrap()
+    };
+    client(true)
+        .send("POST", "/r", "application/json", b"{}")
+        .expect("mutual TLS and signature accepted");
+    assert_eq!(
+        client(false)
+            .send("POST", "/r", "application/json", b"{}")
+            .unwrap_err()
+            .kind(),
+        "tls"
+    );
+    drop(child.stdin.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
