@@ -84,7 +84,9 @@ func New(url, userName, serviceKey, apiKey string) (*Auth, error) {
 	}
 	defer release(args)
 	var handle *C.contrast_auth
-	if err := check(C.contrast_auth_new(args[0].ptr(), args[1].ptr(), args[2].ptr(), args[3].ptr(), &handle), op); err != nil {
+	if err := call(op, func() C.contrast_result {
+		return C.contrast_auth_new(args[0].ptr(), args[1].ptr(), args[2].ptr(), args[3].ptr(), &handle)
+	}); err != nil {
 		return nil, err
 	}
 	return wrap(handle), nil
@@ -99,7 +101,7 @@ func FromToken(token string) (*Auth, error) {
 	}
 	defer text.zero()
 	var handle *C.contrast_auth
-	if err := check(C.contrast_auth_from_token(text.ptr(), &handle), op); err != nil {
+	if err := call(op, func() C.contrast_result { return C.contrast_auth_from_token(text.ptr(), &handle) }); err != nil {
 		return nil, err
 	}
 	return wrap(handle), nil
@@ -109,7 +111,7 @@ func FromToken(token string) (*Auth, error) {
 // contrast_security.yaml, searched as every Contrast agent does.
 func FromEnvironment() (*Auth, error) {
 	var handle *C.contrast_auth
-	if err := check(C.contrast_auth_from_environment(&handle), "contrastauth.FromEnvironment"); err != nil {
+	if err := call("contrastauth.FromEnvironment", func() C.contrast_result { return C.contrast_auth_from_environment(&handle) }); err != nil {
 		return nil, err
 	}
 	return wrap(handle), nil
@@ -184,7 +186,8 @@ func (a *Auth) APIKey() (string, error) {
 	})
 }
 
-// Rotate replaces one or both keys atomically; nil keeps that layer.
+// Rotate replaces one or both keys atomically; nil keeps that layer (not both nil).
+// Concurrent readers see the old pair or the new pair, never a mix.
 func (a *Auth) Rotate(serviceKey, apiKey *string) error {
 	const op = "contrastauth.Rotate"
 	args, err := texts(op, []string{"serviceKey", "apiKey"}, []*string{serviceKey, apiKey})
@@ -197,5 +200,5 @@ func (a *Auth) Rotate(serviceKey, apiKey *string) error {
 		return err
 	}
 	defer a.mu.RUnlock()
-	return check(C.contrast_auth_rotate(handle, args[0].ptr(), args[1].ptr()), op)
+	return call(op, func() C.contrast_result { return C.contrast_auth_rotate(handle, args[0].ptr(), args[1].ptr()) })
 }

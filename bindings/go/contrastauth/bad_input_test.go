@@ -2,8 +2,13 @@ package contrastauth_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/contrast-security-oss/contrast-auth/bindings/go/contrastauth"
 )
@@ -32,11 +37,11 @@ func TestBadInputToNew(t *testing.T) {
 		value func(good string) string
 		want  []contrastauth.Code // any of these
 	}{
-		{"empty", func(string) string { return "" }, []contrastauth.Code{contrastauth.ErrInvalidArgument, contrastauth.ErrConfig}},
+		{"empty", func(string) string { return "" }, []contrastauth.Code{contrastauth.ErrInvalidArgument, contrastauth.ErrTLSRequired}},
 		{"invalid UTF-8", func(g string) string { return g + "\xff\xfe" + planted }, []contrastauth.Code{contrastauth.ErrInvalidUTF8}},
-		{"CR", func(g string) string { return g + "\r" + planted }, []contrastauth.Code{contrastauth.ErrInvalidArgument, contrastauth.ErrConfig}},
-		{"LF", func(g string) string { return g + "\n" + planted }, []contrastauth.Code{contrastauth.ErrInvalidArgument, contrastauth.ErrConfig}},
-		{"CRLF header injection", func(g string) string { return g + "\r\nX-Evil: " + planted }, []contrastauth.Code{contrastauth.ErrInvalidArgument, contrastauth.ErrConfig}},
+		{"CR", func(g string) string { return g + "\r" + planted }, []contrastauth.Code{contrastauth.ErrInvalidArgument}},
+		{"LF", func(g string) string { return g + "\n" + planted }, []contrastauth.Code{contrastauth.ErrInvalidArgument}},
+		{"CRLF header injection", func(g string) string { return g + "\r\nX-Evil: " + planted }, []contrastauth.Code{contrastauth.ErrInvalidArgument}},
 		{"NUL", func(g string) string { return g + "\x00" + planted }, []contrastauth.Code{contrastauth.ErrInvalidArgument}},
 	}
 	good := []string{testURL, testUserName, testServiceKey, testAPIKey}
@@ -97,9 +102,12 @@ func TestBadTokens(t *testing.T) {
 				auth.Close()
 				t.Fatal("accepted")
 			}
-			var code contrastauth.Code
-			if !errors.As(err, &code) || code == contrastauth.OK {
-				t.Fatalf("no code in %v", err)
+			want := contrastauth.ErrInvalidToken
+			if name == "invalid UTF-8" {
+				want = contrastauth.ErrInvalidUTF8
+			}
+			if !errors.Is(err, want) {
+				t.Fatalf("got %v, want %v", err, want)
 			}
 		})
 	}
@@ -130,6 +138,63 @@ func TestBadRotationKeepsTheOldKeys(t *testing.T) {
 	}
 }
 
+func TestRotatingNothingIsInvalid(t *testing.T) {
+	auth, err := contrastauth.New(testURL, testUserName, testServiceKey, testAPIKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	err = auth.Rotate(nil, nil)
+	var typed *contrastauth.Error
+	if !errors.Is(err, contrastauth.ErrInvalidArgument) || !errors.As(err, &typed) || !strings.Contains(typed.Detail, "nothing to rotate") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestDetailNamesTheKey(t *testing.T) {
+	_, err := contrastauth.New(testURL, testUserName, "a\r\n"+planted, testAPIKey)
+	var typed *contrastauth.Error
+	if !errors.As(err, &typed) || !strings.Contains(typed.Detail, "service_key") {
+		t.Fatalf("detail does not name the key: %v", err)
+	}
+	assertNoSecret(t, err)
+}
+
+func TestBadSigningInput(t *testing.T) {
+	auth, err := contrastauth.New(testURL, testUserName, testServiceKey, testAPIKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	good := []string{"POST", testURL + "/api/ng/agents/report", "application/json"}
+	cases := []struct {
+		index int
+		value string
+		want  contrastauth.Code
+	}{
+		{0, "PO ST", contrastauth.ErrSigning},
+		{0, "", contrastauth.ErrSigning},
+		{0, "\xffPOST", contrastauth.ErrInvalidUTF8},
+		{0, "PO\x00ST", contrastauth.ErrInvalidArgument},
+		{1, "http://contrast.example.com/Contrast/api", contrastauth.ErrSigning},
+		{1, "not a url", contrastauth.ErrSigning},
+		{1, "https://x.example.com/\xff", contrastauth.ErrInvalidUTF8},
+		{2, "\xff", contrastauth.ErrInvalidUTF8},
+	}
+	for _, c := range cases {
+		args := append([]string(nil), good...)
+		args[c.index] = c.value
+		_, err := auth.Sign(args[0], args[1], args[2], []byte("{}"))
+		if !errors.Is(err, c.want) {
+			t.Errorf("Sign with %q at %d: got %v, want %v", c.value, c.index, err, c.want)
+		}
+	}
+	var nonce [contrastauth.NonceLen]byte
+	if _, err := auth.SignWithNonce("POST", good[1], good[2], nil, time.Unix(-1, 0), nonce); !errors.Is(err, contrastauth.ErrInvalidArgument) {
+		t.Errorf("negative created: got %v", err)
+	}
+}
+
 func TestClosedAuth(t *testing.T) {
 	auth, err := contrastauth.New(testURL, testUserName, testServiceKey, testAPIKey)
 	if err != nil {
@@ -147,6 +212,42 @@ func TestClosedAuth(t *testing.T) {
 	key := "NEW"
 	if err := auth.Rotate(&key, nil); !errors.Is(err, contrastauth.ErrClosed) {
 		t.Fatalf("got %v", err)
+	}
+	if _, err := auth.Sign("POST", testURL+"/api", "application/json", nil); !errors.Is(err, contrastauth.ErrClosed) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := auth.Headers(); !errors.Is(err, contrastauth.ErrClosed) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := auth.Fingerprints(); !errors.Is(err, contrastauth.ErrClosed) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := auth.Reload(); !errors.Is(err, contrastauth.ErrClosed) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestCodesEqualTheHeader(t *testing.T) {
+	header, err := os.ReadFile(filepath.Join(repositoryRoot(t), "include", "contrast_auth.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := regexp.MustCompile(`CONTRAST_RESULT_(\w+) = (\d+)`).FindAllStringSubmatch(string(header), -1)
+	if len(found) != len(contrastauth.Codes)+1 {
+		t.Fatalf("the header has %d codes, the binding %d (+OK)", len(found), len(contrastauth.Codes))
+	}
+	seen := map[contrastauth.Code]bool{}
+	for _, code := range contrastauth.Codes {
+		if seen[code] || code == contrastauth.OK {
+			t.Fatalf("code %d listed twice or OK listed", code)
+		}
+		seen[code] = true
+	}
+	for _, m := range found {
+		value, _ := strconv.Atoi(m[2])
+		if m[1] != "OK" && !seen[contrastauth.Code(value)] {
+			t.Errorf("CONTRAST_RESULT_%s has no Go constant", m[1])
+		}
 	}
 }
 

@@ -5,7 +5,11 @@ package contrastauth
 */
 import "C"
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+	"unsafe"
+)
 
 // Code is a contrast_result from the C ABI. Every error this package returns wraps one, so
 // errors.Is(err, ErrConfig) tells what went wrong; errors.As(err, &*Error) gives the operation.
@@ -33,7 +37,24 @@ const (
 	ErrNetwork Code = C.CONTRAST_RESULT_NETWORK
 	// ErrPanic: the library caught an internal panic (a bug).
 	ErrPanic Code = C.CONTRAST_RESULT_PANIC
+	// ErrInvalidToken: the agent token is not standard base64 of the expected JSON object.
+	ErrInvalidToken Code = C.CONTRAST_RESULT_INVALID_TOKEN
+	// ErrTLS: the TLS handshake failed (untrusted certificate, protocol error).
+	ErrTLS Code = C.CONTRAST_RESULT_TLS
+	// ErrHTTPStatus: the server answered with an error status other than a credential rejection.
+	ErrHTTPStatus Code = C.CONTRAST_RESULT_HTTP_STATUS
+	// ErrSigning: the request could not be signed (unsupported method or URL).
+	ErrSigning Code = C.CONTRAST_RESULT_SIGNING
+	// ErrNotFound: no header of that name is in the list.
+	ErrNotFound Code = C.CONTRAST_RESULT_NOT_FOUND
 )
+
+// Codes lists every result code of the header except OK (for tests and exhaustive switches).
+var Codes = []Code{
+	ErrNullArgument, ErrInvalidUTF8, ErrInvalidArgument, ErrBufferTooSmall, ErrConfig,
+	ErrTLSRequired, ErrCredentialsRejected, ErrNetwork, ErrPanic, ErrInvalidToken, ErrTLS,
+	ErrHTTPStatus, ErrSigning, ErrNotFound,
+}
 
 // Error returns the library's static message for the code.
 func (c Code) Error() string {
@@ -51,22 +72,52 @@ type Error struct {
 	Arg string
 	// Code is the result code.
 	Code Code
+	// Detail is the library's description of the failure (which argument or key, why;
+	// never a secret), or empty.
+	Detail string
 }
 
 func (e *Error) Error() string {
-	if e.Arg != "" {
+	switch {
+	case e.Arg != "":
 		return fmt.Sprintf("%s: %s: %s", e.Op, e.Arg, e.Code.Error())
+	case e.Detail != "":
+		return fmt.Sprintf("%s: %s (%s)", e.Op, e.Detail, e.Code.Error())
+	default:
+		return fmt.Sprintf("%s: %s", e.Op, e.Code.Error())
 	}
-	return fmt.Sprintf("%s: %s", e.Op, e.Code.Error())
 }
 
 // Unwrap returns the Code, so errors.Is matches the ErrXxx constants.
 func (e *Error) Unwrap() error { return e.Code }
 
-// check turns a contrast_result into nil or an *Error.
+// check turns a contrast_result into nil or an *Error, without the detail (use call when
+// the detail matters).
 func check(result C.contrast_result, op string) error {
 	if Code(result) == OK {
 		return nil
 	}
 	return &Error{Op: op, Code: Code(result)}
+}
+
+// call runs one C function and, on failure, reads the library's thread-local description of
+// it. The goroutine stays on one OS thread for both calls (the detail is per thread).
+func call(op string, f func() C.contrast_result) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	result := f()
+	if Code(result) == OK {
+		return nil
+	}
+	return &Error{Op: op, Code: Code(result), Detail: lastError()}
+}
+
+// lastError returns contrast_last_error for the calling thread, or "".
+func lastError() string {
+	var buf [512]byte
+	var n C.size_t
+	if C.contrast_last_error((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n) != C.CONTRAST_RESULT_OK {
+		return ""
+	}
+	return string(buf[:n])
 }
