@@ -2,7 +2,9 @@ package contrastauth_test
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,8 +27,9 @@ func generationOf(t *testing.T, value, prefix string) int {
 	return i
 }
 
-// 32 goroutines read both headers while one rotates both layers 300 times: every value is
-// one that was set (never torn), and no reader ever sees a generation go backwards.
+// 32 goroutines read both headers, the header list and sign while one rotates both layers
+// 300 times: every value is one that was set (never torn), no reader ever sees a generation
+// go backwards, and a header list never mixes two generations.
 func TestReadersWhileRotating(t *testing.T) {
 	const readers, rotations = 32, 300
 	auth, err := contrastauth.New(testURL, testUserName, rotatedServiceKey(0), rotatedAPIKey(0))
@@ -66,6 +69,31 @@ func TestReadersWhileRotating(t *testing.T) {
 					return
 				}
 				lastService, lastAPI = service, api
+
+				// One snapshot: the pair read together always belongs together.
+				headers, err := auth.Headers()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				pairAuthorization, _ := headers.Get("Authorization")
+				pairAPIKey, _ := headers.Get("API-Key")
+				pairDecoded, _ := base64.StdEncoding.DecodeString(pairAuthorization)
+				pairService := generationOf(t, strings.TrimPrefix(string(pairDecoded), testUserName+":"), "SERVICEKEY")
+				if pairService != generationOf(t, pairAPIKey, "APIKEY") {
+					t.Errorf("mixed pair: %q / %q", pairDecoded, pairAPIKey)
+					return
+				}
+
+				signed, err := auth.Sign("POST", testURL+"/api/ng/agents/report", "application/json", []byte(`{"n":1}`))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if v, _ := signed.Get("Signature"); !strings.HasPrefix(v, "contrast=:") {
+					t.Errorf("signature %q", v)
+					return
+				}
 				reads.Add(1)
 			}
 		}()
@@ -81,5 +109,57 @@ func TestReadersWhileRotating(t *testing.T) {
 	final, _ := auth.APIKey()
 	if final != rotatedAPIKey(rotations) {
 		t.Fatalf("final API key %q", final)
+	}
+}
+
+// Close while goroutines are reading: calls in flight finish, later calls get ErrClosed,
+// nothing touches the freed handle (run with -race).
+func TestCloseWhileReading(t *testing.T) {
+	auth, err := contrastauth.New(testURL, testUserName, testServiceKey, testAPIKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for r := 0; r < 8; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			for i := 0; i < 2000; i++ {
+				if _, err := auth.APIKey(); err != nil {
+					if !errors.Is(err, contrastauth.ErrClosed) {
+						t.Errorf("got %v", err)
+					}
+					return
+				}
+			}
+		}()
+	}
+	close(start)
+	auth.Close()
+	wg.Wait()
+	if _, err := auth.APIKey(); !errors.Is(err, contrastauth.ErrClosed) {
+		t.Fatalf("after Close: %v", err)
+	}
+}
+
+// Dropped and closed handles side by side, then the collector: the cleanup frees the dropped
+// ones and must not run again for the closed ones (a double free would crash here).
+func TestCleanupFreesDroppedAndSparesClosed(t *testing.T) {
+	for i := 0; i < 200; i++ {
+		auth, err := contrastauth.New(testURL, testUserName, testServiceKey, testAPIKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			auth.Close()
+		}
+	}
+	runtime.GC()
+	runtime.GC()
+	auth := newTestAuth(t)
+	if v, err := auth.APIKey(); err != nil || v != testAPIKey {
+		t.Fatalf("%q %v", v, err)
 	}
 }
