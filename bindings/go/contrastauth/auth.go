@@ -142,30 +142,38 @@ func (a *Auth) borrow() (*C.contrast_auth, error) {
 
 type readFunc func(auth *C.contrast_auth, buf *C.char, length C.size_t, outLen *C.size_t) C.contrast_result
 
+// readBuffer is where header values are copied by C; pooled (memory passed to C escapes to
+// the heap) and wiped after every use, since the values are secrets.
+type readBuffer struct {
+	bytes  [256]byte
+	needed C.size_t
+}
+
+var readBuffers = sync.Pool{New: func() any { return new(readBuffer) }}
+
 // readText calls a (auth, buf, len, *out_len) function, growing the buffer as asked.
 func (a *Auth) readText(op string, read readFunc) (string, error) {
-	var stack [256]byte
-	buf := stack[:]
-	defer func() { clear(stack[:]) }()
+	scratch := readBuffers.Get().(*readBuffer)
+	defer readBuffers.Put(scratch)
+	buf := scratch.bytes[:]
 	for range 8 {
 		handle, err := a.borrow()
 		if err != nil {
 			return "", err
 		}
-		var needed C.size_t
-		result := read(handle, (*C.char)(unsafe.Pointer(unsafe.SliceData(buf))), C.size_t(len(buf)), &needed)
+		scratch.needed = 0
+		result := read(handle, (*C.char)(unsafe.Pointer(unsafe.SliceData(buf))), C.size_t(len(buf)), &scratch.needed)
 		a.mu.RUnlock()
-		runtime.KeepAlive(a)
 		if Code(result) == ErrBufferTooSmall {
-			clear(buf)
-			buf = make([]byte, int(needed)+1)
+			buf = make([]byte, int(scratch.needed)+1)
 			continue
 		}
 		if err := check(result, op); err != nil {
 			return "", err
 		}
-		value := string(buf[:needed])
-		clear(buf)
+		n := int(scratch.needed)
+		value := string(buf[:n])
+		clear(buf[:n+1])
 		return value, nil
 	}
 	return "", &Error{Op: op, Code: ErrBufferTooSmall}

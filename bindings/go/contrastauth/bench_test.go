@@ -43,3 +43,24 @@ func BenchmarkAuthorizationPureGo(b *testing.B) {
 		b.Fatal("baseline computed a different value")
 	}
 }
+
+// BenchmarkCgoCallFloor: the cheapest call into the library (a static message), the fixed
+// cost of crossing cgo that every binding call pays.
+func BenchmarkCgoCallFloor(b *testing.B) {
+	for b.Loop() {
+		sink = contrastauth.OK.Error()
+	}
+}
+
+// BenchmarkHeadersRead: the whole consistent header list (four headers) from one snapshot.
+func BenchmarkHeadersRead(b *testing.B) {
+	auth := benchAuth(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		headers, err := auth.Headers()
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink = headers[0].Value
+	}
+}

@@ -36,3 +36,13 @@ func loadVectors(t testing.TB, name string, into any) {
 		t.Fatalf("parsing %s: %v", name, err)
 	}
 }
+
+// mustRead reads a file under tests/vectors/.
+func mustRead(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repositoryRoot(t), "tests", "vectors", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
