@@ -13,6 +13,8 @@
 //! - `client_signed_verified`: the same, with the server verifying every signature (both
 //!   ends of the protocol on the same two cores).
 //! - `client_unsigned`: the client with signing turned off.
+//! - `bare_ureq_signature_sized`: bare ureq carrying one precomputed set of signature
+//!   headers (the same sizes as the client's, not verified): the cost of the bytes alone.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -131,6 +133,43 @@ fn main() {
     });
     let bare_stats = bare.server.stats();
 
+    // Bare ureq with static headers the size of a signed report's.
+    let sized = start_server(false);
+    let sized_url = format!("{}/api/ng/report", sized.server.url());
+    let sized_agent = settings(&sized.ca, false).build_agent().expect("agent");
+    let snapshot = store.snapshot();
+    let signature = contrast_auth::signing::Signer::default()
+        .sign(
+            &contrast_auth::signing::Message {
+                method: "POST",
+                url: &sized_url,
+                content_type: "application/json",
+                body: BODY,
+            },
+            &snapshot,
+            None,
+            1_700_000_000,
+        )
+        .expect("signed");
+    group.bench_function("bare_ureq_signature_sized", |b| {
+        b.iter(|| {
+            for _ in 0..REPORTS {
+                let mut request = sized_agent
+                    .post(&sized_url)
+                    .header("Authorization", &authorization)
+                    .header("API-Key", API_KEY)
+                    .header("Content-Type", "application/json")
+                    .header("X-Contrast-Report-Id", "0123456789abcdef0123456789abcdef");
+                for (name, value) in signature.pairs() {
+                    request = request.header(name, value);
+                }
+                let mut response = request.send(BODY).expect("sent");
+                assert_eq!(response.status(), 200);
+                black_box(response.body_mut().read_to_vec().expect("body"));
+            }
+        })
+    });
+
     let (signed_stats, all_signed) = bench_client(&mut group, "client_signed", false, true);
     let (verified_stats, all_verified) =
         bench_client(&mut group, "client_signed_verified", true, true);
@@ -161,7 +200,12 @@ fn main() {
         "bare_ureq: {:.2} ms per 1000 reports (baseline)",
         baseline.as_secs_f64() * 1e3
     );
-    for name in ["client_signed", "client_signed_verified", "client_unsigned"] {
+    for name in [
+        "client_signed",
+        "client_signed_verified",
+        "client_unsigned",
+        "bare_ureq_signature_sized",
+    ] {
         if let Some(time) = estimate(name) {
             println!(
                 "{name}: {:.2} ms per 1000 reports; throughput ratio vs bare ureq = {:.3}",

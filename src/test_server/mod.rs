@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::error::ConfigError;
 use crate::secret::Secret;
 use crate::signing::{Verifier, VerifierOptions};
-use crate::transport::{REPORT_ID_HEADER, http_date};
+use crate::transport::http_date;
 use pki::{Identity, TestAuthority};
 pub use verification::AcceptedCredentials;
 use verification::{Check, KeyRing};
@@ -425,13 +425,16 @@ struct Request {
     method: String,
     target: String,
     host: Option<String>,
-    headers: HashMap<&'static str, String>,
+    /// Values of [`KEPT_HEADERS`], by position.
+    headers: [Option<String>; KEPT_HEADERS.len()],
     body: Vec<u8>,
 }
 
 impl Request {
+    /// A kept header's value (`name` in lower case).
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
+        let index = KEPT_HEADERS.iter().position(|k| *k == name)?;
+        self.headers[index].as_deref()
     }
 }
 
@@ -466,21 +469,25 @@ fn read_request(
                         method: parsed.method.unwrap_or_default().to_string(),
                         target: parsed.path.unwrap_or_default().to_string(),
                         host: None,
-                        headers: HashMap::new(),
+                        headers: Default::default(),
                         body: Vec::new(),
                     };
                     for h in parsed.headers.iter() {
                         // Keep only the headers the server looks at.
-                        let Some(name) =
-                            KEPT_HEADERS.iter().find(|k| k.eq_ignore_ascii_case(h.name))
+                        let Some(index) = KEPT_HEADERS
+                            .iter()
+                            .position(|k| k.eq_ignore_ascii_case(h.name))
                         else {
                             continue;
                         };
-                        let value = String::from_utf8_lossy(h.value).into_owned();
-                        if *name == "host" {
+                        let value = match std::str::from_utf8(h.value) {
+                            Ok(text) => text.to_owned(),
+                            Err(_) => String::from_utf8_lossy(h.value).into_owned(),
+                        };
+                        if KEPT_HEADERS[index] == "host" {
                             request.host = Some(value.clone());
                         }
-                        request.headers.insert(name, value);
+                        request.headers[index] = Some(value);
                     }
                     if request.header("transfer-encoding").is_some() {
                         write_response(
@@ -611,9 +618,7 @@ fn handle(shared: &Shared, tls: &mut TlsStream, request: Request) -> io::Result<
     let mut record = ReceivedReport {
         method: request.method.clone(),
         target: request.target.clone(),
-        report_id: request
-            .header(&REPORT_ID_HEADER.to_ascii_lowercase())
-            .map(str::to_string),
+        report_id: request.header("x-contrast-report-id").map(str::to_string),
         user_agent: request.header("user-agent").map(str::to_string),
         content_encoding: request.header("content-encoding").map(str::to_string),
         signature_labels: request
@@ -739,5 +744,29 @@ pub fn parse_accepted(spec: &str) -> Result<AcceptedCredentials, String> {
             ))
         }
         _ => Err("expected USER:SERVICE_KEY:API_KEY with three non-empty parts".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_id_header_is_kept() {
+        let name = crate::transport::REPORT_ID_HEADER.to_ascii_lowercase();
+        assert!(KEPT_HEADERS.contains(&name.as_str()));
+        assert_eq!(name, "x-contrast-report-id");
+    }
+
+    #[test]
+    fn accepted_credentials_parse_and_stay_secret() {
+        let accepted = parse_accepted("u5er:SK-VALUE:AK:VALUE").unwrap();
+        let shown = format!("{accepted:?}");
+        assert!(
+            !shown.contains("u5er") && !shown.contains("SK-VALUE") && !shown.contains("AK:VALUE")
+        );
+        for bad in ["", "a:b", "a::c", ":b:c", "a:b:"] {
+            assert!(parse_accepted(bad).is_err(), "{bad}");
+        }
     }
 }

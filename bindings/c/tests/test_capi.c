@@ -1,0 +1,767 @@
+/*
+ * C tests of include/contrast_auth.h, linked against the built library.
+ * Run by bindings/c/run-tests.sh (plain, then ASan+UBSan, then valgrind).
+ * Usage: test_capi VECTOR_DIR WORK_DIR   (VECTOR_DIR holds headers.tsv and signing.tsv,
+ * written by vectors_to_tsv.py from tests/vectors/).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "contrast_auth.h"
+
+extern char **environ;
+
+static int checks;
+static int failures;
+
+#define CHECK(cond, ...)                                                         \
+    do {                                                                         \
+        checks++;                                                                \
+        if (!(cond)) {                                                           \
+            failures++;                                                          \
+            fprintf(stderr, "%s:%d: FAILED: %s: ", __FILE__, __LINE__, #cond);  \
+            fprintf(stderr, __VA_ARGS__);                                        \
+            fputc('\n', stderr);                                                 \
+        }                                                                        \
+    } while (0)
+
+#define EXPECT(expr, expected)                                                   \
+    do {                                                                         \
+        contrast_result got_ = (expr);                                           \
+        CHECK(got_ == (expected), "%s returned %u (%s), expected %u", #expr,     \
+              (unsigned)got_, contrast_result_message(got_), (unsigned)(expected)); \
+    } while (0)
+
+static const char *URL = "https://app.contrastsecurity.com/Contrast";
+static const char *USER = "agent_0f3c9a1e@ExampleOrg";
+static const char *SERVICE = "SVCKEY4Q7Z2M9X1B";
+static const char *API = "APIKEYd8f2a61c0e9b47";
+/* base64("agent_0f3c9a1e@ExampleOrg:SVCKEY4Q7Z2M9X1B") */
+static const char *AUTHORIZATION = "YWdlbnRfMGYzYzlhMWVARXhhbXBsZU9yZzpTVkNLRVk0UTdaMk05WDFC";
+
+/* ---------- helpers ---------- */
+
+static char *base64(const unsigned char *in, size_t len) {
+    static const char table[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *out = malloc(4 * ((len + 2) / 3) + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned v = (unsigned)in[i] << 16;
+        if (i + 1 < len) v |= (unsigned)in[i + 1] << 8;
+        if (i + 2 < len) v |= in[i + 2];
+        out[o++] = table[(v >> 18) & 63];
+        out[o++] = table[(v >> 12) & 63];
+        out[o++] = i + 1 < len ? table[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < len ? table[v & 63] : '=';
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static char *authorization_of(const char *user, const char *service_key) {
+    size_t n = strlen(user) + 1 + strlen(service_key);
+    char *plain = malloc(n + 1);
+    snprintf(plain, n + 1, "%s:%s", user, service_key);
+    char *encoded = base64((const unsigned char *)plain, n);
+    free(plain);
+    return encoded;
+}
+
+static int nibble(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
+
+/* Decodes a hex field (NUL appended); "-" gives NULL. */
+static unsigned char *unhex(const char *hex, size_t *len) {
+    if (strcmp(hex, "-") == 0) return NULL;
+    size_t n = strlen(hex) / 2;
+    unsigned char *out = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) out[i] = (unsigned char)(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+    out[n] = 0;
+    if (len) *len = n;
+    return out;
+}
+
+/* Splits a line into at most `max` tab-separated fields, in place (empty fields kept). */
+static size_t split(char *line, char **fields, size_t max) {
+    size_t n = 0;
+    line[strcspn(line, "\n")] = '\0';
+    char *start = line;
+    while (n < max) {
+        fields[n++] = start;
+        char *tab = strchr(start, '\t');
+        if (!tab) break;
+        *tab = '\0';
+        start = tab + 1;
+    }
+    return n;
+}
+
+typedef contrast_result (*reader_fn)(const contrast_auth *, char *, size_t, size_t *);
+
+/* Reads a header value with the size-query protocol: a 1-byte buffer first. */
+static char *read_value(reader_fn read, const contrast_auth *auth) {
+    char probe[1];
+    size_t needed = 0;
+    contrast_result r = read(auth, probe, sizeof probe, &needed);
+    if (r == CONTRAST_RESULT_OK) {
+        char *empty = malloc(1);
+        empty[0] = '\0';
+        return empty;
+    }
+    CHECK(r == CONTRAST_RESULT_BUFFER_TOO_SMALL, "size query returned %u", (unsigned)r);
+    char *buf = malloc(needed + 1);
+    size_t written = 0;
+    EXPECT(read(auth, buf, needed + 1, &written), CONTRAST_RESULT_OK);
+    CHECK(written == needed && strlen(buf) == needed, "length %zu vs %zu", written, needed);
+    return buf;
+}
+
+static contrast_auth *new_auth(void) {
+    contrast_auth *auth = NULL;
+    EXPECT(contrast_auth_new(URL, USER, SERVICE, API, &auth), CONTRAST_RESULT_OK);
+    CHECK(auth != NULL, "handle");
+    return auth;
+}
+
+static const char *find(const contrast_headers *list, const char *name) {
+    const char *value = NULL;
+    EXPECT(contrast_headers_find(list, name, &value), CONTRAST_RESULT_OK);
+    return value ? value : "";
+}
+
+static char last_error_buf[1024];
+static const char *last_error(void) {
+    size_t len = 0;
+    if (contrast_last_error(last_error_buf, sizeof last_error_buf, &len) != CONTRAST_RESULT_OK)
+        return "(contrast_last_error failed)";
+    return last_error_buf;
+}
+
+static void clear_contrast_environment(void) {
+    char *names[256];
+    size_t n = 0;
+    for (char **e = environ; *e && n < 256; e++) {
+        if (strncmp(*e, "CONTRAST", 8) == 0) {
+            size_t len = strcspn(*e, "=");
+            names[n] = malloc(len + 1);
+            memcpy(names[n], *e, len);
+            names[n][len] = '\0';
+            n++;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsetenv(names[i]);
+        free(names[i]);
+    }
+}
+
+/* ---------- tests ---------- */
+
+static void test_result_messages(void) {
+    const char *seen[15];
+    for (unsigned code = 0; code < 15; code++) {
+        seen[code] = contrast_result_message(code);
+        CHECK(seen[code] != NULL && strlen(seen[code]) > 0, "message for %u", code);
+        for (unsigned j = 0; j < code; j++)
+            CHECK(strcmp(seen[code], seen[j]) != 0, "codes %u and %u share a message", code, j);
+    }
+    CHECK(CONTRAST_RESULT_OK == 0 && CONTRAST_RESULT_PANIC == 9, "fixed values");
+    const unsigned unknown[] = {15, 1000, 0x7fffffffu, 0xffffffffu};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        const char *m = contrast_result_message(unknown[i]);
+        CHECK(m != NULL && strstr(m, "unknown") != NULL, "unknown code %u: %s", unknown[i], m);
+    }
+    CHECK(strlen(CONTRAST_AUTH_VERSION) >= 5, "version macro");
+}
+
+static void test_header_vectors(const char *dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/headers.tsv", dir);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL, "open %s", path);
+    if (!f) return;
+    char *line = NULL;
+    size_t cap = 0;
+    int cases = 0;
+    while (getline(&line, &cap, f) > 0) {
+        char *fields[8];
+        CHECK(split(line, fields, 8) == 7, "7 fields");
+        unsigned char *v[7];
+        for (int i = 0; i < 7; i++) v[i] = unhex(fields[i], NULL);
+        contrast_auth *auth = NULL;
+        EXPECT(contrast_auth_new((char *)v[1], (char *)v[2], (char *)v[3], (char *)v[4], &auth),
+               CONTRAST_RESULT_OK);
+        if (auth) {
+            char *a = read_value(contrast_auth_authorization, auth);
+            char *k = read_value(contrast_auth_api_key, auth);
+            CHECK(strcmp(a, (char *)v[5]) == 0, "%s: authorization %s", (char *)v[0], a);
+            CHECK(strcmp(k, (char *)v[6]) == 0, "%s: api key", (char *)v[0]);
+            contrast_headers *list = NULL;
+            EXPECT(contrast_auth_headers(auth, &list), CONTRAST_RESULT_OK);
+            CHECK(strcmp(find(list, "Authorization"), (char *)v[5]) == 0, "list authorization");
+            CHECK(strcmp(find(list, "api-key"), (char *)v[6]) == 0, "list api key");
+            contrast_headers_free(list);
+            free(a);
+            free(k);
+            contrast_auth_free(auth);
+        }
+        for (int i = 0; i < 7; i++) free(v[i]);
+        cases++;
+    }
+    free(line);
+    fclose(f);
+    CHECK(cases >= 6, "%d header cases", cases);
+}
+
+static void test_headers_list(void) {
+    contrast_auth *auth = new_auth();
+    contrast_headers *list = NULL;
+    EXPECT(contrast_auth_headers(auth, &list), CONTRAST_RESULT_OK);
+    CHECK(contrast_headers_count(list) == 4, "4 headers");
+    const char *expected_names[] = {"Authorization", "API-Key", "Accept", "User-Agent"};
+    for (size_t i = 0; i < 4; i++) {
+        const char *name = NULL, *value = NULL;
+        EXPECT(contrast_headers_get(list, i, &name, &value), CONTRAST_RESULT_OK);
+        CHECK(name && strcmp(name, expected_names[i]) == 0, "name %zu", i);
+        CHECK(value && strlen(value) > 0, "value %zu", i);
+    }
+    CHECK(strcmp(find(list, "ACCEPT"), "application/json") == 0, "accept");
+    CHECK(strncmp(find(list, "User-Agent"), "contrast-auth/", 14) == 0, "user agent");
+    const char *name = NULL, *value = NULL;
+    EXPECT(contrast_headers_get(list, 4, &name, &value), CONTRAST_RESULT_INVALID_ARGUMENT);
+    CHECK(name == NULL && value == NULL, "no output on failure");
+    EXPECT(contrast_headers_find(list, "Signature", &value), CONTRAST_RESULT_NOT_FOUND);
+    CHECK(value == NULL, "no output on failure");
+    CHECK(contrast_headers_count(NULL) == 0, "count of NULL");
+    contrast_headers_free(list);
+    contrast_headers_free(NULL);
+    contrast_auth_free(auth);
+}
+
+static void test_token(void) {
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"url\":\"%s\",\"api_key\":\"%s\",\"service_key\":\"%s\",\"user_name\":\"%s\"}",
+             URL, API, SERVICE, USER);
+    char *token = base64((const unsigned char *)json, strlen(json));
+    contrast_auth *auth = NULL;
+    EXPECT(contrast_auth_from_token(token, &auth), CONTRAST_RESULT_OK);
+    if (auth) {
+        char *a = read_value(contrast_auth_authorization, auth);
+        CHECK(strcmp(a, AUTHORIZATION) == 0, "token authorization");
+        free(a);
+        contrast_auth_free(auth);
+    }
+    contrast_auth *bad = NULL;
+    EXPECT(contrast_auth_from_token("not base64!", &bad), CONTRAST_RESULT_INVALID_TOKEN);
+    EXPECT(contrast_auth_from_token("", &bad), CONTRAST_RESULT_INVALID_TOKEN);
+    token[strlen(token) - 2] = '\0'; /* truncated */
+    EXPECT(contrast_auth_from_token(token, &bad), CONTRAST_RESULT_INVALID_TOKEN);
+    CHECK(bad == NULL, "no handle on failure");
+    free(token);
+}
+
+static void write_yaml(const char *path, const char *api_key) {
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL, "write %s", path);
+    if (!f) return;
+    fprintf(f, "api:\n  url: %s\n  user_name: %s\n  service_key: %s\n  api_key: %s\n", URL, USER,
+            SERVICE, api_key);
+    fclose(f);
+}
+
+static void test_environment_and_reload(const char *work) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/contrast_security.yaml", work);
+    clear_contrast_environment();
+    write_yaml(path, API);
+    setenv("CONTRAST_CONFIG_PATH", path, 1);
+    contrast_auth *auth = NULL;
+    EXPECT(contrast_auth_from_environment(&auth), CONTRAST_RESULT_OK);
+    if (!auth) return;
+    char *a = read_value(contrast_auth_authorization, auth);
+    CHECK(strcmp(a, AUTHORIZATION) == 0, "yaml authorization");
+    free(a);
+    uint32_t changed = 99;
+    EXPECT(contrast_auth_reload(auth, &changed), CONTRAST_RESULT_OK);
+    CHECK(changed == 0, "nothing changed: %u", changed);
+    contrast_fingerprints before, after;
+    EXPECT(contrast_auth_fingerprints(auth, &before), CONTRAST_RESULT_OK);
+    write_yaml(path, "ROTATEDAPIKEY0001");
+    EXPECT(contrast_auth_reload(auth, &changed), CONTRAST_RESULT_OK);
+    CHECK((changed & CONTRAST_KEY_API_KEY) && !(changed & CONTRAST_KEY_SERVICE_KEY) &&
+              !(changed & CONTRAST_KEY_USER_NAME),
+          "api key changed: %u", changed);
+    char *k = read_value(contrast_auth_api_key, auth);
+    CHECK(strcmp(k, "ROTATEDAPIKEY0001") == 0, "reloaded api key %s", k);
+    free(k);
+    EXPECT(contrast_auth_fingerprints(auth, &after), CONTRAST_RESULT_OK);
+    CHECK(after.generation == before.generation + 1, "generation %llu",
+          (unsigned long long)after.generation);
+    CHECK(strcmp(after.api_key, before.api_key) != 0, "api key fingerprint changed");
+    CHECK(strcmp(after.service_key, before.service_key) == 0, "service key fingerprint kept");
+    CHECK(strlen(after.signing_key) == CONTRAST_FINGERPRINT_LEN, "fingerprint length");
+    /* A broken file: the reload fails, the credentials in use stay. */
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs("api:\n  url: http://insecure.example/Contrast\n", f);
+        fclose(f);
+    }
+    changed = 77;
+    contrast_result r = contrast_auth_reload(auth, &changed);
+    CHECK(r != CONTRAST_RESULT_OK && changed == 77, "broken reload: %u", (unsigned)r);
+    k = read_value(contrast_auth_api_key, auth);
+    CHECK(strcmp(k, "ROTATEDAPIKEY0001") == 0, "kept api key");
+    free(k);
+    contrast_auth_free(auth);
+
+    /* Missing keys: CONFIG, with a message naming the key and no handle. */
+    f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "api:\n  url: %s\n  user_name: %s\n  service_key: %s\n", URL, USER, SERVICE);
+        fclose(f);
+    }
+    contrast_auth *missing = NULL;
+    EXPECT(contrast_auth_from_environment(&missing), CONTRAST_RESULT_CONFIG);
+    CHECK(missing == NULL && strstr(last_error(), "api_key") != NULL, "%s", last_error());
+    /* The environment beats the file. */
+    setenv("CONTRAST__API__API_KEY", "FROMENVIRONMENT", 1);
+    EXPECT(contrast_auth_from_environment(&missing), CONTRAST_RESULT_OK);
+    if (missing) {
+        k = read_value(contrast_auth_api_key, missing);
+        CHECK(strcmp(k, "FROMENVIRONMENT") == 0, "env api key");
+        free(k);
+        contrast_auth_free(missing);
+    }
+    /* http:// is refused. */
+    setenv("CONTRAST__API__URL", "http://app.contrastsecurity.com/Contrast", 1);
+    missing = NULL;
+    EXPECT(contrast_auth_from_environment(&missing), CONTRAST_RESULT_TLS_REQUIRED);
+    CHECK(missing == NULL, "no handle");
+    clear_contrast_environment();
+    unlink(path);
+}
+
+static void test_null_arguments(void) {
+    contrast_auth *auth = new_auth();
+    contrast_auth *out = NULL;
+    char buf[128];
+    size_t len = 0;
+    EXPECT(contrast_auth_new(NULL, USER, SERVICE, API, &out), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(strstr(last_error(), "url") != NULL, "%s", last_error());
+    EXPECT(contrast_auth_new(URL, NULL, SERVICE, API, &out), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(strstr(last_error(), "user_name") != NULL, "%s", last_error());
+    EXPECT(contrast_auth_new(URL, USER, NULL, API, &out), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(strstr(last_error(), "service_key") != NULL, "%s", last_error());
+    EXPECT(contrast_auth_new(URL, USER, SERVICE, NULL, &out), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(strstr(last_error(), "api_key") != NULL, "%s", last_error());
+    EXPECT(contrast_auth_new(URL, USER, SERVICE, API, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_from_token(NULL, &out), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_from_token("e30=", NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_from_environment(NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(out == NULL, "no handle written");
+
+    const reader_fn readers[] = {contrast_auth_authorization, contrast_auth_api_key};
+    for (size_t i = 0; i < 2; i++) {
+        EXPECT(readers[i](NULL, buf, sizeof buf, &len), CONTRAST_RESULT_NULL_ARGUMENT);
+        EXPECT(readers[i](auth, NULL, sizeof buf, &len), CONTRAST_RESULT_NULL_ARGUMENT);
+        EXPECT(readers[i](auth, buf, sizeof buf, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    }
+    EXPECT(contrast_last_error(NULL, sizeof buf, &len), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_last_error(buf, sizeof buf, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(len == 0, "no length written");
+
+    contrast_headers *list = NULL;
+    EXPECT(contrast_auth_headers(NULL, &list), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_headers(auth, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_rotate(NULL, "S", "A"), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_rotate(auth, NULL, NULL), CONTRAST_RESULT_INVALID_ARGUMENT);
+    uint32_t changed = 5;
+    EXPECT(contrast_auth_reload(NULL, &changed), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_reload(auth, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(changed == 5, "untouched");
+    contrast_fingerprints fp;
+    EXPECT(contrast_auth_fingerprints(NULL, &fp), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_fingerprints(auth, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+
+    EXPECT(contrast_auth_headers(auth, &list), CONTRAST_RESULT_OK);
+    const char *name = NULL, *value = NULL;
+    EXPECT(contrast_headers_get(NULL, 0, &name, &value), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_headers_get(list, 0, NULL, &value), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_headers_get(list, 0, &name, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_headers_find(NULL, "Accept", &value), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_headers_find(list, NULL, &value), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_headers_find(list, "Accept", NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(name == NULL && value == NULL, "nothing written");
+    contrast_headers_free(list);
+
+    const char *m = "POST", *u = "https://app.contrastsecurity.com/Contrast/api/ng/x",
+               *ct = "application/json";
+    const uint8_t body[] = "{}";
+    uint8_t nonce[CONTRAST_NONCE_LEN] = {0};
+    contrast_headers *signed_list = NULL;
+    EXPECT(contrast_auth_sign(NULL, m, u, ct, body, 2, &signed_list), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign(auth, NULL, u, ct, body, 2, &signed_list), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign(auth, m, NULL, ct, body, 2, &signed_list), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign(auth, m, u, NULL, body, 2, &signed_list), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign(auth, m, u, ct, NULL, 2, &signed_list), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign(auth, m, u, ct, body, 2, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign_with_nonce(NULL, m, u, ct, body, 2, 1, nonce, &signed_list),
+           CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign_with_nonce(auth, NULL, u, ct, body, 2, 1, nonce, &signed_list),
+           CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign_with_nonce(auth, m, NULL, ct, body, 2, 1, nonce, &signed_list),
+           CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign_with_nonce(auth, m, u, NULL, body, 2, 1, nonce, &signed_list),
+           CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign_with_nonce(auth, m, u, ct, NULL, 2, 1, nonce, &signed_list),
+           CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign_with_nonce(auth, m, u, ct, body, 2, 1, NULL, &signed_list),
+           CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_sign_with_nonce(auth, m, u, ct, body, 2, 1, nonce, NULL),
+           CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(signed_list == NULL, "nothing written");
+    /* NULL body with length 0 is an empty body. */
+    EXPECT(contrast_auth_sign(auth, m, u, ct, NULL, 0, &signed_list), CONTRAST_RESULT_OK);
+    CHECK(strcmp(find(signed_list, "Content-Digest"),
+                 "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:") == 0,
+          "empty-body digest");
+    contrast_headers_free(signed_list);
+    contrast_auth_free(auth);
+    contrast_auth_free(NULL);
+}
+
+static void test_invalid_utf8(void) {
+    const char *bad[] = {"\xff", "abc\xc3", "\xed\xa0\x80", "ok\xc0\xaf"};
+    contrast_auth *auth = new_auth();
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *b = bad[i];
+        contrast_auth *out = NULL;
+        EXPECT(contrast_auth_new(b, USER, SERVICE, API, &out), CONTRAST_RESULT_INVALID_UTF8);
+        EXPECT(contrast_auth_new(URL, b, SERVICE, API, &out), CONTRAST_RESULT_INVALID_UTF8);
+        EXPECT(contrast_auth_new(URL, USER, b, API, &out), CONTRAST_RESULT_INVALID_UTF8);
+        CHECK(strstr(last_error(), "service_key") && strstr(last_error(), "UTF-8"), "%s",
+              last_error());
+        EXPECT(contrast_auth_new(URL, USER, SERVICE, b, &out), CONTRAST_RESULT_INVALID_UTF8);
+        EXPECT(contrast_auth_from_token(b, &out), CONTRAST_RESULT_INVALID_UTF8);
+        CHECK(out == NULL, "no handle");
+        EXPECT(contrast_auth_rotate(auth, b, NULL), CONTRAST_RESULT_INVALID_UTF8);
+        EXPECT(contrast_auth_rotate(auth, NULL, b), CONTRAST_RESULT_INVALID_UTF8);
+        contrast_headers *list = NULL;
+        const char *u = "https://app.contrastsecurity.com/Contrast/x";
+        EXPECT(contrast_auth_sign(auth, b, u, "text/plain", NULL, 0, &list),
+               CONTRAST_RESULT_INVALID_UTF8);
+        EXPECT(contrast_auth_sign(auth, "POST", b, "text/plain", NULL, 0, &list),
+               CONTRAST_RESULT_INVALID_UTF8);
+        EXPECT(contrast_auth_sign(auth, "POST", u, b, NULL, 0, &list), CONTRAST_RESULT_INVALID_UTF8);
+        CHECK(list == NULL, "no list");
+        EXPECT(contrast_auth_headers(auth, &list), CONTRAST_RESULT_OK);
+        const char *value = NULL;
+        EXPECT(contrast_headers_find(list, b, &value), CONTRAST_RESULT_INVALID_UTF8);
+        contrast_headers_free(list);
+    }
+    char *k = read_value(contrast_auth_api_key, auth);
+    CHECK(strcmp(k, API) == 0, "failed rotations changed nothing");
+    free(k);
+    contrast_auth_free(auth);
+}
+
+static void test_bad_values(void) {
+    const char *bad[] = {"", "   ", "\t", "KEY\r\nX-Injected: yes", "KEY\n", "\rKEY", "K\x01Y"};
+    contrast_auth *auth = new_auth();
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *b = bad[i];
+        contrast_auth *out = NULL;
+        EXPECT(contrast_auth_new(URL, b, SERVICE, API, &out), CONTRAST_RESULT_INVALID_ARGUMENT);
+        EXPECT(contrast_auth_new(URL, USER, b, API, &out), CONTRAST_RESULT_INVALID_ARGUMENT);
+        EXPECT(contrast_auth_new(URL, USER, SERVICE, b, &out), CONTRAST_RESULT_INVALID_ARGUMENT);
+        CHECK(strstr(last_error(), "api_key") != NULL, "names the key: %s", last_error());
+        CHECK(strstr(last_error(), "KEY") == NULL, "no value in the message: %s", last_error());
+        contrast_result r = contrast_auth_new(b, USER, SERVICE, API, &out);
+        CHECK(r == CONTRAST_RESULT_INVALID_ARGUMENT, "url %zu: %u", i, (unsigned)r);
+        EXPECT(contrast_auth_rotate(auth, b, NULL), CONTRAST_RESULT_INVALID_ARGUMENT);
+        EXPECT(contrast_auth_rotate(auth, "NEWSERVICEKEY", b), CONTRAST_RESULT_INVALID_ARGUMENT);
+        CHECK(out == NULL, "no handle");
+    }
+    contrast_auth *out = NULL;
+    EXPECT(contrast_auth_new("http://app.contrastsecurity.com/Contrast", USER, SERVICE, API, &out),
+           CONTRAST_RESULT_TLS_REQUIRED);
+    EXPECT(contrast_auth_new("not a url", USER, SERVICE, API, &out),
+           CONTRAST_RESULT_INVALID_ARGUMENT);
+    EXPECT(contrast_auth_new(URL, "user:name", SERVICE, API, &out),
+           CONTRAST_RESULT_INVALID_ARGUMENT);
+    CHECK(out == NULL, "no handle");
+    contrast_headers *list = NULL;
+    EXPECT(contrast_auth_sign(auth, "POST", "http://app.contrastsecurity.com/Contrast/x",
+                              "application/json", NULL, 0, &list),
+           CONTRAST_RESULT_SIGNING);
+    EXPECT(contrast_auth_sign(auth, "PO\r\nST", "https://app.contrastsecurity.com/Contrast/x",
+                              "application/json", NULL, 0, &list),
+           CONTRAST_RESULT_SIGNING);
+    CHECK(list == NULL, "no list");
+    /* Values around the rules still work: surrounding blanks are trimmed. */
+    EXPECT(contrast_auth_rotate(auth, " NEWSERVICE\t", NULL), CONTRAST_RESULT_OK);
+    char *a = read_value(contrast_auth_authorization, auth);
+    char *expected = authorization_of(USER, "NEWSERVICE");
+    CHECK(strcmp(a, expected) == 0, "trimmed rotation");
+    free(a);
+    free(expected);
+    char *k = read_value(contrast_auth_api_key, auth);
+    CHECK(strcmp(k, API) == 0, "api key kept by a NULL");
+    free(k);
+    contrast_auth_free(auth);
+}
+
+static void test_buffer_sizes(void) {
+    contrast_auth *auth = new_auth();
+    const reader_fn readers[] = {contrast_auth_authorization, contrast_auth_api_key};
+    const char *values[] = {AUTHORIZATION, API};
+    for (size_t i = 0; i < 2; i++) {
+        size_t needed = strlen(values[i]);
+        char *buf = malloc(needed + 1);
+        for (size_t len = 0; len <= needed; len++) {
+            memset(buf, '#', needed + 1);
+            size_t out_len = 424242;
+            EXPECT(readers[i](auth, buf, len, &out_len), CONTRAST_RESULT_BUFFER_TOO_SMALL);
+            CHECK(out_len == needed, "len %zu: out_len %zu, needed %zu", len, out_len, needed);
+            int untouched = 1;
+            for (size_t j = 0; j <= needed; j++) untouched &= buf[j] == '#';
+            CHECK(untouched, "len %zu: the buffer was written", len);
+        }
+        size_t out_len = 0;
+        memset(buf, '#', needed + 1);
+        EXPECT(readers[i](auth, buf, needed + 1, &out_len), CONTRAST_RESULT_OK);
+        CHECK(out_len == needed && buf[needed] == '\0' && strcmp(buf, values[i]) == 0,
+              "exact fit");
+        free(buf);
+    }
+    /* contrast_last_error follows the same rules and keeps its text on failure. */
+    contrast_auth *out = NULL;
+    EXPECT(contrast_auth_new(URL, USER, SERVICE, "", &out), CONTRAST_RESULT_INVALID_ARGUMENT);
+    char full[512];
+    size_t full_len = 0;
+    EXPECT(contrast_last_error(full, sizeof full, &full_len), CONTRAST_RESULT_OK);
+    char tiny[4];
+    size_t needed = 0;
+    EXPECT(contrast_last_error(tiny, sizeof tiny, &needed), CONTRAST_RESULT_BUFFER_TOO_SMALL);
+    CHECK(needed == full_len && full_len > 4, "last error length %zu vs %zu", needed, full_len);
+    CHECK(strcmp(last_error(), full) == 0, "kept");
+    contrast_auth_free(auth);
+}
+
+/* ---------- rotation while 8 threads read ---------- */
+
+#define READERS 8
+#define ROTATIONS 200
+#define MAX_READS 3000
+
+struct shared {
+    contrast_auth *auth;
+    atomic_int done;
+};
+
+static void *reader_thread(void *arg) {
+    struct shared *s = arg;
+    long bad = 0, reads = 0;
+    while ((!atomic_load(&s->done) || reads < 100) && reads < MAX_READS) {
+        contrast_headers *list = NULL;
+        if (contrast_auth_headers(s->auth, &list) != CONTRAST_RESULT_OK) {
+            bad++;
+            continue;
+        }
+        const char *a = NULL, *k = NULL;
+        if (contrast_headers_find(list, "Authorization", &a) != CONTRAST_RESULT_OK ||
+            contrast_headers_find(list, "API-Key", &k) != CONTRAST_RESULT_OK) {
+            bad++;
+        } else {
+            /* API key "api-N" goes with service key "svc-N". */
+            char service[32];
+            snprintf(service, sizeof service, "svc-%s", k + 4);
+            char *expected = authorization_of(USER, service);
+            if (strncmp(k, "api-", 4) != 0 || strcmp(a, expected) != 0) bad++;
+            free(expected);
+        }
+        contrast_headers_free(list);
+        /* Single reads must each be a value of some generation. */
+        char buf[128];
+        size_t len = 0;
+        if (contrast_auth_api_key(s->auth, buf, sizeof buf, &len) != CONTRAST_RESULT_OK ||
+            strncmp(buf, "api-", 4) != 0 || len != strlen(buf))
+            bad++;
+        reads++;
+    }
+    return (void *)bad;
+}
+
+static void test_rotation_threads(void) {
+    struct shared s;
+    s.auth = NULL;
+    atomic_init(&s.done, 0);
+    EXPECT(contrast_auth_new(URL, USER, "svc-0", "api-0", &s.auth), CONTRAST_RESULT_OK);
+    if (!s.auth) return;
+    pthread_t threads[READERS];
+    for (int i = 0; i < READERS; i++) pthread_create(&threads[i], NULL, reader_thread, &s);
+    int rotate_failures = 0;
+    for (int n = 1; n <= ROTATIONS; n++) {
+        char service[32], api[32];
+        snprintf(service, sizeof service, "svc-%d", n);
+        snprintf(api, sizeof api, "api-%d", n);
+        if (contrast_auth_rotate(s.auth, service, api) != CONTRAST_RESULT_OK) rotate_failures++;
+    }
+    atomic_store(&s.done, 1);
+    long bad = 0;
+    for (int i = 0; i < READERS; i++) {
+        void *r = NULL;
+        pthread_join(threads[i], &r);
+        bad += (long)r;
+    }
+    CHECK(rotate_failures == 0, "%d rotations failed", rotate_failures);
+    CHECK(bad == 0, "%ld inconsistent reads", bad);
+    contrast_fingerprints fp;
+    EXPECT(contrast_auth_fingerprints(s.auth, &fp), CONTRAST_RESULT_OK);
+    CHECK(fp.generation == ROTATIONS + 1, "generation %llu", (unsigned long long)fp.generation);
+    char *k = read_value(contrast_auth_api_key, s.auth);
+    CHECK(strcmp(k, "api-200") == 0, "last rotation wins: %s", k);
+    free(k);
+    contrast_auth_free(s.auth);
+}
+
+/* ---------- signing vectors ---------- */
+
+static contrast_auth *signing_handle(unsigned char **v) {
+    const char *user = (char *)v[1], *service = (char *)v[2], *api = (char *)v[3];
+    const char *signing_key = (char *)v[4], *prev_service = (char *)v[5], *prev_api = (char *)v[6];
+    contrast_auth *auth = NULL;
+    if (signing_key) {
+        clear_contrast_environment();
+        setenv("CONTRAST__API__URL", URL, 1);
+        setenv("CONTRAST__API__USER_NAME", user, 1);
+        setenv("CONTRAST__API__SERVICE_KEY", prev_service ? prev_service : service, 1);
+        setenv("CONTRAST__API__API_KEY", prev_api ? prev_api : api, 1);
+        setenv("CONTRAST__API__SIGNING_KEY", signing_key, 1);
+        EXPECT(contrast_auth_from_environment(&auth), CONTRAST_RESULT_OK);
+        clear_contrast_environment();
+    } else {
+        EXPECT(contrast_auth_new(URL, user, prev_service ? prev_service : service,
+                                 prev_api ? prev_api : api, &auth),
+               CONTRAST_RESULT_OK);
+    }
+    if (auth && prev_service)
+        EXPECT(contrast_auth_rotate(auth, service, api), CONTRAST_RESULT_OK);
+    return auth;
+}
+
+static void test_signing_vectors(const char *dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/signing.tsv", dir);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL, "open %s", path);
+    if (!f) return;
+    char *line = NULL;
+    size_t cap = 0;
+    int cases = 0;
+    while (getline(&line, &cap, f) > 0) {
+        char *fields[20];
+        size_t n = split(line, fields, 20);
+        CHECK(n == 18, "18 fields, got %zu", n);
+        if (n != 18) continue;
+        unsigned char *v[18];
+        size_t body_len = 0, nonce_len = 0;
+        for (size_t i = 0; i < 18; i++)
+            v[i] = i == 11 ? NULL : unhex(fields[i], i == 10 ? &body_len : i == 12 ? &nonce_len : NULL);
+        unsigned long long created = strtoull(fields[11], NULL, 10);
+        const char *name = (char *)v[0];
+        contrast_auth *auth = signing_handle(v);
+        CHECK(nonce_len == CONTRAST_NONCE_LEN, "%s: nonce", name);
+        if (auth) {
+            char *a = read_value(contrast_auth_authorization, auth);
+            char *k = read_value(contrast_auth_api_key, auth);
+            CHECK(strcmp(a, (char *)v[13]) == 0, "%s: authorization", name);
+            CHECK(strcmp(k, (char *)v[14]) == 0, "%s: api key", name);
+            free(a);
+            free(k);
+            contrast_headers *list = NULL;
+            EXPECT(contrast_auth_sign_with_nonce(auth, (char *)v[7], (char *)v[8], (char *)v[9],
+                                                 v[10], body_len, (uint64_t)created, v[12], &list),
+                   CONTRAST_RESULT_OK);
+            if (list) {
+                CHECK(contrast_headers_count(list) == 3, "%s: 3 headers", name);
+                CHECK(strcmp(find(list, "Content-Digest"), (char *)v[15]) == 0,
+                      "%s: content digest %s", name, find(list, "Content-Digest"));
+                CHECK(strcmp(find(list, "Signature-Input"), (char *)v[16]) == 0,
+                      "%s: signature input %s", name, find(list, "Signature-Input"));
+                CHECK(strcmp(find(list, "Signature"), (char *)v[17]) == 0, "%s: signature %s",
+                      name, find(list, "Signature"));
+                contrast_headers_free(list);
+            }
+            contrast_auth_free(auth);
+        }
+        for (size_t i = 0; i < 18; i++) free(v[i]);
+        cases++;
+    }
+    free(line);
+    fclose(f);
+    CHECK(cases >= 20, "%d signing cases", cases);
+}
+
+static void test_sign_now(void) {
+    contrast_auth *auth = new_auth();
+    const char *body = "{\"report\":1}";
+    contrast_headers *first = NULL, *second = NULL;
+    const char *url = "https://app.contrastsecurity.com/Contrast/api/ng/agents/report";
+    EXPECT(contrast_auth_sign(auth, "POST", url, "application/json", (const uint8_t *)body,
+                              strlen(body), &first),
+           CONTRAST_RESULT_OK);
+    EXPECT(contrast_auth_sign(auth, "POST", url, "application/json", (const uint8_t *)body,
+                              strlen(body), &second),
+           CONTRAST_RESULT_OK);
+    if (first && second) {
+        const char *input = find(first, "Signature-Input");
+        CHECK(strncmp(input, "contrast=(\"@method\"", 19) == 0, "%s", input);
+        const char *created = strstr(input, ";created=");
+        long long t = created ? atoll(created + 9) : 0;
+        long long now = (long long)time(NULL);
+        CHECK(t >= now - 5 && t <= now + 5, "created %lld vs now %lld", t, now);
+        CHECK(strstr(input, "keyid=\"agent_0f3c9a1e@ExampleOrg/") != NULL, "%s", input);
+        CHECK(strcmp(find(first, "Content-Digest"), find(second, "Content-Digest")) == 0,
+              "same digest");
+        CHECK(strcmp(input, find(second, "Signature-Input")) != 0, "fresh nonce each time");
+    }
+    contrast_headers_free(first);
+    contrast_headers_free(second);
+    /* After a rotation, both signatures. */
+    EXPECT(contrast_auth_rotate(auth, "NEWSERVICEKEY", "NEWAPIKEY"), CONTRAST_RESULT_OK);
+    EXPECT(contrast_auth_sign(auth, "POST", url, "application/json", NULL, 0, &first),
+           CONTRAST_RESULT_OK);
+    if (first) CHECK(strstr(find(first, "Signature"), "contrast-prev=:") != NULL, "prev label");
+    contrast_headers_free(first);
+    contrast_auth_free(auth);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s VECTOR_DIR WORK_DIR\n", argv[0]);
+        return 2;
+    }
+    test_result_messages();
+    test_header_vectors(argv[1]);
+    test_headers_list();
+    test_token();
+    test_environment_and_reload(argv[2]);
+    test_null_arguments();
+    test_invalid_utf8();
+    test_bad_values();
+    test_buffer_sizes();
+    test_rotation_threads();
+    test_signing_vectors(argv[1]);
+    test_sign_now();
+    printf("test_capi: %d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
