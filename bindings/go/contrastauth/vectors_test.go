@@ -85,6 +85,50 @@ func signerFor(t *testing.T, c *signingCase) *contrastauth.Auth {
 	return auth
 }
 
+// TestHeaderVectors: tests/vectors/headers.json. The C ABI uses the standard alphabet
+// (authorization_url_safe is the Rust core's option).
+func TestHeaderVectors(t *testing.T) {
+	var vectors struct {
+		URL   string `json:"url"`
+		Cases []struct {
+			Name          string `json:"name"`
+			UserName      string `json:"user_name"`
+			ServiceKey    string `json:"service_key"`
+			APIKey        string `json:"api_key"`
+			Authorization string `json:"authorization"`
+			APIKeyHeader  string `json:"api_key_header"`
+		} `json:"cases"`
+	}
+	loadVectors(t, "headers.json", &vectors)
+	if len(vectors.Cases) < 5 {
+		t.Fatalf("only %d header vectors", len(vectors.Cases))
+	}
+	for _, c := range vectors.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			auth, err := contrastauth.New(vectors.URL, c.UserName, c.ServiceKey, c.APIKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer auth.Close()
+			authorization, err := auth.Authorization()
+			if err != nil || authorization != c.Authorization {
+				t.Errorf("Authorization %q (%v), want %q", authorization, err, c.Authorization)
+			}
+			apiKey, err := auth.APIKey()
+			if err != nil || apiKey != c.APIKeyHeader {
+				t.Errorf("API-Key %q (%v), want %q", apiKey, err, c.APIKeyHeader)
+			}
+			headers, err := auth.Headers()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, _ := headers.Get("Authorization"); v != c.Authorization {
+				t.Errorf("Headers() Authorization %q", v)
+			}
+		})
+	}
+}
+
 func TestSigningVectors(t *testing.T) {
 	dir := filepath.Join(repositoryRoot(t), "tests", "vectors")
 	files, err := filepath.Glob(filepath.Join(dir, "*", "case.json"))

@@ -1,5 +1,6 @@
-"""The shared signing vectors in tests/vectors/<case>/, read in place: header values and the
-exact Content-Digest, Signature-Input and Signature for the fixed time and nonce."""
+"""The shared vectors, read in place: tests/vectors/headers.json (Authorization and API-Key
+values) and the signing cases tests/vectors/<case>/ (header values and the exact
+Content-Digest, Signature-Input and Signature for the fixed time and nonce)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,24 @@ VECTOR_URL = "https://app.contrastsecurity.com/Contrast"  # tests/vectors/README
 CASES = sorted(path.parent.name for path in VECTORS.glob("*/case.json"))
 
 
+HEADER_VECTORS = json.loads((VECTORS / "headers.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", HEADER_VECTORS["cases"], ids=lambda case: case["name"])
+def test_header_vector(case):
+    # The C ABI uses the standard alphabet (`authorization_url_safe` is the Rust core's option).
+    with ContrastAuth.from_credentials(
+        HEADER_VECTORS["url"], case["user_name"], case["service_key"], case["api_key"]
+    ) as auth:
+        assert auth.authorization_header() == case["authorization"]
+        assert auth.api_key_header() == case["api_key_header"]
+        headers = auth.headers()
+        assert headers["Authorization"] == case["authorization"]
+        assert headers["API-Key"] == case["api_key_header"]
+
+
 def test_the_vectors_are_there():
+    assert len(HEADER_VECTORS["cases"]) >= 5
     assert len(CASES) >= 20, f"expected the shared signing vectors under {VECTORS}"
 
 
