@@ -185,6 +185,28 @@ typedef struct {
   uint64_t generation;
 } contrast_fingerprints;
 
+/**
+ * What the server said to an accepted report (written by `contrast_auth_send`).
+ */
+typedef struct {
+  /**
+   * The HTTP status of the acknowledgement (2xx).
+   */
+  uint16_t status;
+  /**
+   * Requests made, retries included (at least 1).
+   */
+  uint32_t attempts;
+  /**
+   * The credential generation that was accepted.
+   */
+  uint64_t generation;
+  /**
+   * Whether a rejection made the library reload the credentials before it succeeded.
+   */
+  bool reloaded;
+} contrast_send_outcome;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -226,7 +248,10 @@ contrast_result contrast_auth_from_token(const char *token, contrast_auth **out)
  * Creates a handle from the process configuration, as every Contrast agent reads it:
  * `CONTRAST__API__*` environment variables, then `contrast_security.yaml` (the path in
  * `CONTRAST_CONFIG_PATH`, the working directory, `/etc/contrast/`), with `api.token`
- * filling in what is not set. A missing key or unreadable file is CONFIG.
+ * filling in what is not set. A missing key or unreadable file is CONFIG. The transport
+ * settings (`api.certificate.*`, `api.proxy.*`, `api.timeout_ms`) are used by
+ * `contrast_auth_send`; handles from explicit values or a token use the defaults (system
+ * trust store, no proxy).
  *
  * The environment is read once, here; `contrast_auth_reload` re-reads the YAML file.
  * On success `*out` is a new handle owned by the caller; on failure it is untouched.
@@ -388,6 +413,37 @@ void contrast_headers_free(contrast_headers *headers);
  * message saying so). Thread-safe.
  */
 const char *contrast_result_message(uint32_t result);
+
+/**
+ * Sends one report over HTTPS and blocks until the server acknowledges it (2xx) or the
+ * library gives up: `method` (e.g. `POST`), `path` joined to the handle's `api.url`
+ * (starts with `/`, may carry a query), `content_type`, and `body_len` bytes of `body`
+ * (NULL only when `body_len` is 0). The request carries both credential layers from one
+ * snapshot and is signed. Network errors, 408, 429 and 5xx are retried with backoff; on
+ * 401/403/412 the credentials are reloaded once and the report retried only if a key
+ * changed.
+ *
+ * Results: OK (then `*out` describes the acknowledgement), CREDENTIALS_REJECTED (401, 403
+ * or 412: a wrong, rotated or revoked key of either layer), HTTP_STATUS (another error
+ * status), NETWORK (unreachable, timed out), TLS (handshake failed, e.g. an untrusted
+ * certificate), INVALID_ARGUMENT (bad method or path), CONFIG (unusable certificate or
+ * proxy settings). `contrast_last_error` tells the status, attempts and fingerprints.
+ * On failure `*out` is untouched.
+ *
+ * Thread-safe: many threads may send on one handle at once (they share one connection
+ * pool), also while another rotates the keys.
+ *
+ * # Safety
+ * `auth` is NULL or a live handle; strings are NULL or NUL-terminated; `body` is NULL or
+ * has `body_len` readable bytes; `out` is NULL or writable.
+ */
+contrast_result contrast_auth_send(const contrast_auth *auth,
+                                   const char *method,
+                                   const char *path,
+                                   const char *content_type,
+                                   const uint8_t *body,
+                                   size_t body_len,
+                                   contrast_send_outcome *out);
 
 /**
  * Signs a report: sets `*out` to a new list of `Content-Digest`, `Signature-Input` and

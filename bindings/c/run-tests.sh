@@ -11,8 +11,9 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 LIB_DIR="$TARGET_DIR/debug"
 mkdir -p "$BUILD"
 
-echo "-- cargo build (libcontrast_auth.so with the capi feature)"
-(cd "$ROOT" && cargo build --lib --quiet)
+echo "-- cargo build (libcontrast_auth.so with the capi feature, and the test-server CLI)"
+(cd "$ROOT" && cargo build --lib --bin contrast-auth --quiet)
+CLI="$LIB_DIR/contrast-auth"
 test -f "$LIB_DIR/libcontrast_auth.so" || { echo "no $LIB_DIR/libcontrast_auth.so"; exit 1; }
 
 echo "-- shared vectors -> $BUILD/vectors"
@@ -39,20 +40,20 @@ for name in $(env | awk -F= '/^CONTRAST/ {print $1}'); do unset "$name"; done
 cd "$WORK"
 
 echo "-- plain"
-"$BUILD/test_capi" "$BUILD/vectors" "$WORK"
+"$BUILD/test_capi" "$BUILD/vectors" "$WORK" "$CLI"
 "$BUILD/example" >/dev/null
 
 echo "-- AddressSanitizer + UndefinedBehaviorSanitizer"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-"$BUILD/test_capi_asan" "$BUILD/vectors" "$WORK"
+"$BUILD/test_capi_asan" "$BUILD/vectors" "$WORK" "$CLI"
 "$BUILD/example_asan" >/dev/null
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
 echo "-- valgrind"
-VALGRIND=(valgrind --quiet --error-exitcode=87 --leak-check=full
+VALGRIND=(valgrind --quiet --error-exitcode=87 --leak-check=full --suppressions="$HERE/valgrind.supp"
   --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible)
-"${VALGRIND[@]}" "$BUILD/test_capi" "$BUILD/vectors" "$WORK"
+"${VALGRIND[@]}" "$BUILD/test_capi" "$BUILD/vectors" "$WORK" "$CLI"
 "${VALGRIND[@]}" "$BUILD/example" >/dev/null
 
 echo "-- C tests passed (plain, ASan+UBSan, valgrind)"

@@ -2,7 +2,7 @@
 //! rotation, reload and fingerprints.
 
 use std::ffi::c_char;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::config::ConfigSources;
 use crate::credentials::Credentials;
@@ -15,6 +15,7 @@ use crate::headers::HeaderOptions;
 use crate::secret::Fingerprint;
 use crate::signing::Signer;
 use crate::store::{CredentialStore, RotationReport};
+use crate::transport::{Client, SendError, TransportSettings};
 
 /// Credentials for one Contrast server: both layers, rotated atomically, read lock-free.
 ///
@@ -25,14 +26,36 @@ use crate::store::{CredentialStore, RotationReport};
 pub struct contrast_auth {
     pub(crate) store: Arc<CredentialStore>,
     pub(crate) signer: Signer,
+    /// Taken by the first `contrast_auth_send` to build the client.
+    transport: Mutex<Option<TransportSettings>>,
+    /// The report client (one connection pool per handle), built on first use.
+    client: OnceLock<Result<Client, SendError>>,
 }
 
 impl contrast_auth {
-    fn new(store: CredentialStore) -> Self {
+    fn new(store: CredentialStore, transport: TransportSettings) -> Self {
         contrast_auth {
             store: Arc::new(store),
             signer: Signer::default(),
+            transport: Mutex::new(Some(transport)),
+            client: OnceLock::new(),
         }
+    }
+
+    /// The report client, built from the handle's transport settings on first use (a
+    /// failure, e.g. an unreadable CA file, is kept and reported by every send).
+    pub(crate) fn client(&self) -> Result<&Client, &SendError> {
+        self.client
+            .get_or_init(|| {
+                let settings = self
+                    .transport
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take()
+                    .unwrap_or_default();
+                Client::new(self.store.clone(), settings)
+            })
+            .as_ref()
     }
 
     /// Moves the handle to the heap and writes it to `out`.
@@ -128,8 +151,8 @@ pub unsafe extern "C" fn contrast_auth_new(
         };
         let out = out_ptr(out, "out")?;
         let credentials = Credentials::new(url, user_name, service_key, api_key)?;
-        contrast_auth::new(CredentialStore::new(credentials, HeaderOptions::default()))
-            .publish(out);
+        let store = CredentialStore::new(credentials, HeaderOptions::default());
+        contrast_auth::new(store, TransportSettings::default()).publish(out);
         Ok(())
     })
 }
@@ -153,8 +176,8 @@ pub unsafe extern "C" fn contrast_auth_from_token(
         let token = unsafe { arg_str(token, "token") }?;
         let out = out_ptr(out, "out")?;
         let credentials = Credentials::from_token(token)?;
-        contrast_auth::new(CredentialStore::new(credentials, HeaderOptions::default()))
-            .publish(out);
+        let store = CredentialStore::new(credentials, HeaderOptions::default());
+        contrast_auth::new(store, TransportSettings::default()).publish(out);
         Ok(())
     })
 }
@@ -162,7 +185,10 @@ pub unsafe extern "C" fn contrast_auth_from_token(
 /// Creates a handle from the process configuration, as every Contrast agent reads it:
 /// `CONTRAST__API__*` environment variables, then `contrast_security.yaml` (the path in
 /// `CONTRAST_CONFIG_PATH`, the working directory, `/etc/contrast/`), with `api.token`
-/// filling in what is not set. A missing key or unreadable file is CONFIG.
+/// filling in what is not set. A missing key or unreadable file is CONFIG. The transport
+/// settings (`api.certificate.*`, `api.proxy.*`, `api.timeout_ms`) are used by
+/// `contrast_auth_send`; handles from explicit values or a token use the defaults (system
+/// trust store, no proxy).
 ///
 /// The environment is read once, here; `contrast_auth_reload` re-reads the YAML file.
 /// On success `*out` is a new handle owned by the caller; on failure it is untouched.
@@ -176,9 +202,11 @@ pub unsafe extern "C" fn contrast_auth_from_environment(
 ) -> contrast_result {
     guard(|| {
         let out = out_ptr(out, "out")?;
-        let (store, _configuration) =
+        let (store, configuration) =
             CredentialStore::load(ConfigSources::from_process(), HeaderOptions::default())?;
-        contrast_auth::new(store).publish(out);
+        let transport = TransportSettings::from_configuration(&configuration);
+        drop(configuration);
+        contrast_auth::new(store, transport).publish(out);
         Ok(())
     })
 }

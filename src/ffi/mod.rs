@@ -21,11 +21,13 @@ mod auth;
 mod boundary;
 mod headers;
 mod result;
+mod send;
 mod sign;
 
 pub use auth::*;
 pub use headers::*;
 pub use result::*;
+pub use send::*;
 pub use sign::*;
 
 #[cfg(test)]

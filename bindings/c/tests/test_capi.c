@@ -1,12 +1,16 @@
 /*
  * C tests of include/contrast_auth.h, linked against the built library.
  * Run by bindings/c/run-tests.sh (plain, then ASan+UBSan, then valgrind).
- * Usage: test_capi VECTOR_DIR WORK_DIR   (VECTOR_DIR holds headers.tsv and signing.tsv,
- * written by vectors_to_tsv.py from tests/vectors/).
+ * Usage: test_capi VECTOR_DIR WORK_DIR CLI   (VECTOR_DIR holds headers.tsv and signing.tsv,
+ * written by vectors_to_tsv.py from tests/vectors/; CLI is the `contrast-auth` binary, whose
+ * `test-server` is a real loopback HTTPS server with a certificate made at start).
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -745,9 +749,163 @@ static void test_sign_now(void) {
     contrast_auth_free(auth);
 }
 
+/* ---------- sending reports to a real loopback HTTPS server ---------- */
+
+struct server {
+    pid_t pid;
+    int stdin_fd;
+    char url[256];
+    char ca_file[4096];
+};
+
+static int json_string(const char *line, const char *key, char *out, size_t cap) {
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
+    const char *start = strstr(line, pattern);
+    if (!start) return 0;
+    start += strlen(pattern);
+    size_t len = strcspn(start, "\"");
+    if (len >= cap) return 0;
+    memcpy(out, start, len);
+    out[len] = '\0';
+    return 1;
+}
+
+/* Starts `CLI test-server --accept USER:SERVICE:API`; it serves until its stdin closes. */
+static int start_server(const char *cli, const char *work, struct server *s) {
+    char ca_out[4096], accept[256];
+    snprintf(ca_out, sizeof ca_out, "%s/test-server-ca.pem", work);
+    snprintf(accept, sizeof accept, "%s:%s:%s", USER, SERVICE, API);
+    int to_child[2], from_child[2];
+    if (pipe(to_child) != 0 || pipe(from_child) != 0) return 0;
+    pid_t pid = fork();
+    if (pid < 0) return 0;
+    if (pid == 0) {
+        dup2(to_child[0], 0);
+        dup2(from_child[1], 1);
+        close(to_child[0]);
+        close(to_child[1]);
+        close(from_child[0]);
+        close(from_child[1]);
+        execl(cli, cli, "test-server", "--accept", accept, "--ca-out", ca_out, (char *)NULL);
+        _exit(127);
+    }
+    close(to_child[0]);
+    close(from_child[1]);
+    s->pid = pid;
+    s->stdin_fd = to_child[1];
+    FILE *f = fdopen(from_child[0], "r");
+    char line[8192] = {0};
+    int ok = f && fgets(line, sizeof line, f) && json_string(line, "url", s->url, sizeof s->url) &&
+             json_string(line, "ca_file", s->ca_file, sizeof s->ca_file);
+    if (f) fclose(f);
+    CHECK(ok, "test server started: %s", line);
+    return ok;
+}
+
+static void stop_server(struct server *s) {
+    close(s->stdin_fd);
+    int status = 0;
+    waitpid(s->pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "test server exit status %d", status);
+}
+
+static contrast_auth *server_handle(const struct server *s, const char *api_key, int trust_ca) {
+    clear_contrast_environment();
+    setenv("CONTRAST__API__URL", s->url, 1);
+    setenv("CONTRAST__API__USER_NAME", USER, 1);
+    setenv("CONTRAST__API__SERVICE_KEY", SERVICE, 1);
+    setenv("CONTRAST__API__API_KEY", api_key, 1);
+    if (trust_ca) setenv("CONTRAST__API__CERTIFICATE__CA_FILE", s->ca_file, 1);
+    contrast_auth *auth = NULL;
+    EXPECT(contrast_auth_from_environment(&auth), CONTRAST_RESULT_OK);
+    clear_contrast_environment();
+    return auth;
+}
+
+static void test_send(const char *cli, const char *work) {
+    struct server s;
+    if (!start_server(cli, work, &s)) return;
+    const char *path = "/api/ng/agents/report", *json = "application/json";
+    const char *body = "{\"findings\":[]}";
+    size_t body_len = strlen(body);
+
+    contrast_auth *auth = server_handle(&s, API, 1);
+    if (auth) {
+        contrast_send_outcome outcome;
+        memset(&outcome, 0, sizeof outcome);
+        EXPECT(contrast_auth_send(auth, "POST", path, json, (const uint8_t *)body, body_len,
+                                  &outcome),
+               CONTRAST_RESULT_OK);
+        CHECK(outcome.status >= 200 && outcome.status < 300, "status %u", outcome.status);
+        CHECK(outcome.attempts == 1 && outcome.generation == 1 && !outcome.reloaded,
+              "attempts %u generation %llu", outcome.attempts,
+              (unsigned long long)outcome.generation);
+        /* Bad input to send. */
+        contrast_send_outcome untouched;
+        memset(&untouched, 0x5a, sizeof untouched);
+        EXPECT(contrast_auth_send(NULL, "POST", path, json, NULL, 0, &untouched),
+               CONTRAST_RESULT_NULL_ARGUMENT);
+        EXPECT(contrast_auth_send(auth, NULL, path, json, NULL, 0, &untouched),
+               CONTRAST_RESULT_NULL_ARGUMENT);
+        EXPECT(contrast_auth_send(auth, "POST", NULL, json, NULL, 0, &untouched),
+               CONTRAST_RESULT_NULL_ARGUMENT);
+        EXPECT(contrast_auth_send(auth, "POST", path, NULL, NULL, 0, &untouched),
+               CONTRAST_RESULT_NULL_ARGUMENT);
+        EXPECT(contrast_auth_send(auth, "POST", path, json, NULL, 5, &untouched),
+               CONTRAST_RESULT_NULL_ARGUMENT);
+        EXPECT(contrast_auth_send(auth, "POST", path, json, NULL, 0, NULL),
+               CONTRAST_RESULT_NULL_ARGUMENT);
+        EXPECT(contrast_auth_send(auth, "POST", "\xff", json, NULL, 0, &untouched),
+               CONTRAST_RESULT_INVALID_UTF8);
+        EXPECT(contrast_auth_send(auth, "POST", "no-slash", json, NULL, 0, &untouched),
+               CONTRAST_RESULT_INVALID_ARGUMENT);
+        EXPECT(contrast_auth_send(auth, "POST", "/x\r\nX-Injected: 1", json, NULL, 0, &untouched),
+               CONTRAST_RESULT_INVALID_ARGUMENT);
+        CHECK(untouched.status == 0x5a5a, "outcome untouched on failure");
+    }
+
+    /* A wrong API key (layer 2): rejected, and the message has no key in it. */
+    contrast_auth *wrong = server_handle(&s, "WRONGAPIKEY000", 1);
+    if (wrong) {
+        contrast_send_outcome outcome;
+        EXPECT(contrast_auth_send(wrong, "POST", path, json, (const uint8_t *)body, body_len,
+                                  &outcome),
+               CONTRAST_RESULT_CREDENTIALS_REJECTED);
+        CHECK(strstr(last_error(), "401") != NULL, "%s", last_error());
+        CHECK(strstr(last_error(), "WRONGAPIKEY") == NULL, "no secret: %s", last_error());
+        /* Rotating the right key in makes the next report go through. */
+        EXPECT(contrast_auth_rotate(wrong, NULL, API), CONTRAST_RESULT_OK);
+        EXPECT(contrast_auth_send(wrong, "POST", path, json, (const uint8_t *)body, body_len,
+                                  &outcome),
+               CONTRAST_RESULT_OK);
+        CHECK(outcome.generation == 2, "rotated generation %llu",
+              (unsigned long long)outcome.generation);
+        contrast_auth_free(wrong);
+    }
+
+    /* Without the test CA the server's certificate is not trusted: TLS. */
+    contrast_auth *untrusting = server_handle(&s, API, 0);
+    if (untrusting) {
+        contrast_send_outcome outcome;
+        EXPECT(contrast_auth_send(untrusting, "POST", path, json, NULL, 0, &outcome),
+               CONTRAST_RESULT_TLS);
+        contrast_auth_free(untrusting);
+    }
+
+    stop_server(&s);
+    /* The server is gone: NETWORK (after bounded retries). */
+    if (auth) {
+        contrast_send_outcome outcome;
+        EXPECT(contrast_auth_send(auth, "POST", path, json, NULL, 0, &outcome),
+               CONTRAST_RESULT_NETWORK);
+        contrast_auth_free(auth);
+    }
+}
+
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s VECTOR_DIR WORK_DIR\n", argv[0]);
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s VECTOR_DIR WORK_DIR CLI\n", argv[0]);
         return 2;
     }
     test_result_messages();
@@ -762,6 +920,7 @@ int main(int argc, char **argv) {
     test_rotation_threads();
     test_signing_vectors(argv[1]);
     test_sign_now();
+    test_send(argv[3], argv[2]);
     printf("test_capi: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }
