@@ -6,7 +6,7 @@
 """
 
 from ._library import LIBRARY_ENV_VAR, LibraryNotFoundError, library_file_name, locate_library
-from .auth import ClosedError, ContrastAuth, Fingerprints, Text
+from .auth import ClosedError, ContrastAuth, Fingerprints, SendOutcome, Text
 from .errors import (
     BufferTooSmallError,
     ConfigError,
@@ -36,6 +36,7 @@ __all__ = [
     "HttpStatusError",
     "InvalidTokenError",
     "NotFoundError",
+    "SendOutcome",
     "SigningError",
     "TlsError",
     "InvalidArgumentError",

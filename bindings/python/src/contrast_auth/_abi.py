@@ -36,6 +36,17 @@ class ContrastFingerprints(ctypes.Structure):
     ]
 
 
+class ContrastSendOutcome(ctypes.Structure):
+    """``contrast_send_outcome``: what the server said to an accepted report."""
+
+    _fields_ = [
+        ("status", ctypes.c_uint16),
+        ("attempts", ctypes.c_uint32),
+        ("generation", ctypes.c_uint64),
+        ("reloaded", ctypes.c_bool),
+    ]
+
+
 HANDLE_P = ctypes.POINTER(ContrastAuthHandle)
 HEADERS_P = ctypes.POINTER(ContrastHeaders)
 contrast_result = ctypes.c_uint32
@@ -102,6 +113,7 @@ def declare_prototypes(lib: ctypes.CDLL) -> None:
     declare("contrast_auth_free", None, [HANDLE_P])
     declare("contrast_auth_sign", contrast_result, sign + [out_headers])
     declare("contrast_auth_sign_with_nonce", contrast_result, sign + [ctypes.c_uint64, c_void_p, out_headers])
+    declare("contrast_auth_send", contrast_result, sign + [ctypes.POINTER(ContrastSendOutcome)])
     declare("contrast_headers_count", c_size_t, [HEADERS_P])
     declare("contrast_headers_get", contrast_result, [HEADERS_P, c_size_t, out_text, out_text])
     declare("contrast_headers_find", contrast_result, [HEADERS_P, c_char_p, out_text])

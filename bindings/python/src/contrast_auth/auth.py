@@ -81,6 +81,20 @@ def _take_headers(headers: "ctypes._Pointer[_abi.ContrastHeaders]", operation: s
 
 
 @dataclass(frozen=True)
+class SendOutcome:
+    """What the server said to an accepted report."""
+
+    #: The HTTP status of the acknowledgement (2xx).
+    status: int
+    #: Requests made, retries included (at least 1).
+    attempts: int
+    #: The credential generation that was accepted.
+    generation: int
+    #: Whether a rejection made the library reload the credentials before it succeeded.
+    reloaded: bool
+
+
+@dataclass(frozen=True)
 class Fingerprints:
     """Fingerprints (first 8 hex digits of SHA-256) of the keys in use: safe to log."""
 
@@ -279,6 +293,29 @@ class ContrastAuth:
                 )
             check(code, operation)
         return _take_headers(out, operation)
+
+    # -- sending --------------------------------------------------------------------------
+
+    def send(
+        self, method: Text, path: Text, content_type: Text, body: Union[bytes, bytearray, memoryview]
+    ) -> SendOutcome:
+        """Send one report over HTTPS and block until the server acknowledges it or the
+        library gives up: ``path`` (starting with ``/``) is joined to the handle's URL; both
+        layers from one snapshot, signed; network errors, 408, 429 and 5xx retried with
+        backoff; on 401/403/412 the credentials are reloaded once and the report retried if
+        a key changed. Raises :class:`CredentialsRejectedError`, :class:`HttpStatusError`,
+        :class:`NetworkError`, :class:`TlsError`, ... (the message tells the status,
+        attempts and fingerprints). Trust and proxy come from the configuration
+        (``api.certificate.ca_file``, ...) of :meth:`from_environment` handles."""
+        operation = "ContrastAuth.send"
+        args = [_encode(method, "method"), _encode(path, "path"), _encode(content_type, "content_type")]
+        if not isinstance(body, (bytes, bytearray, memoryview)):
+            raise TypeError(f"body must be bytes, not {type(body).__name__}")
+        data = bytes(body)
+        out = _abi.ContrastSendOutcome()
+        with self._borrow() as handle:
+            check(library().contrast_auth_send(handle, *args, data, len(data), ctypes.byref(out)), operation)
+        return SendOutcome(status=out.status, attempts=out.attempts, generation=out.generation, reloaded=bool(out.reloaded))
 
     # -- rotation and reload --------------------------------------------------------------
 
