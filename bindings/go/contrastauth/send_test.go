@@ -6,11 +6,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,16 +27,23 @@ type testServer struct {
 	client *http.Client
 }
 
-// startTestServer runs the CLI's test server accepting the test credentials and requiring
-// signatures; it stops when the test ends (stdin closed).
-func startTestServer(t *testing.T) *testServer {
+// startTestServer runs the CLI's test server accepting the given USER:SERVICE_KEY:API_KEY
+// specs (default: the test credentials) and requiring signatures; it stops when the test
+// ends (stdin closed).
+func startTestServer(t *testing.T, accept ...string) *testServer {
 	t.Helper()
 	cli := os.Getenv("CONTRAST_AUTH_CLI")
 	if cli == "" {
 		cli = filepath.Join(repositoryRoot(t), "target", "release", "contrast-auth")
 	}
-	cmd := exec.Command(cli, "test-server", "--accept", testUserName+":"+testServiceKey+":"+testAPIKey,
-		"--ca-out", filepath.Join(t.TempDir(), "ca.pem"), "--require-signature")
+	if len(accept) == 0 {
+		accept = []string{testUserName + ":" + testServiceKey + ":" + testAPIKey}
+	}
+	args := []string{"test-server", "--ca-out", filepath.Join(t.TempDir(), "ca.pem"), "--require-signature"}
+	for _, spec := range accept {
+		args = append(args, "--accept", spec)
+	}
+	cmd := exec.Command(cli, args...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -140,6 +150,131 @@ func TestSignedReportAcceptedByTheTestServer(t *testing.T) {
 	}
 	counters := server.stats(t)
 	if counters["accepted"] != float64(1) || counters["rejected"] != float64(2) {
+		t.Fatalf("server counters %v", counters)
+	}
+}
+
+// configure sets the process configuration like an agent's: CONTRAST__API__* variables, the
+// test CA via CONTRAST__API__CERTIFICATE__CA_FILE, no stray YAML file.
+func configure(t *testing.T, server *testServer, apiKey string) {
+	cleanEnvironment(t)
+	for key, value := range map[string]string{
+		"URL": server.URL, "USER_NAME": testUserName, "SERVICE_KEY": testServiceKey, "API_KEY": apiKey,
+		"CERTIFICATE__CA_FILE": server.CAFile, "TIMEOUT_MS": "5000",
+	} {
+		t.Setenv("CONTRAST__API__"+key, value)
+	}
+}
+
+var report = []byte(`{"application":"demo","findings":[1,2,3]}`)
+
+func TestSendToTheTestServer(t *testing.T) {
+	server := startTestServer(t)
+	configure(t, server, testAPIKey)
+	auth, err := contrastauth.FromEnvironment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	outcome, err := auth.Send("POST", "/api/ng/agents/report", "application/json", report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outcome != (contrastauth.SendOutcome{Status: 200, Attempts: 1, Generation: 1}) {
+		t.Fatalf("outcome %+v", outcome)
+	}
+	if _, err := auth.Send("PUT", "/api/ng/agents/activity?x=1", "application/json", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][2]string{{"PO ST", "/api"}, {"POST", "no-leading-slash"}, {"POST", "/api\r\nX-Evil: 1"}, {"", "/api"}} {
+		if _, err := auth.Send(bad[0], bad[1], "application/json", report); !errors.Is(err, contrastauth.ErrInvalidArgument) {
+			t.Errorf("Send(%q, %q): %v", bad[0], bad[1], err)
+		}
+	}
+	counters := server.stats(t)
+	if counters["accepted"] != float64(2) || counters["requests"] != float64(2) {
+		t.Fatalf("server counters %v", counters)
+	}
+}
+
+func TestSendWithAWrongKeyIsRejected(t *testing.T) {
+	server := startTestServer(t)
+	configure(t, server, "WRONGAPIKEY")
+	auth, err := contrastauth.FromEnvironment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	_, err = auth.Send("POST", "/api/ng/agents/report", "application/json", report)
+	if !errors.Is(err, contrastauth.ErrCredentialsRejected) {
+		t.Fatalf("got %v", err)
+	}
+	if strings.Contains(err.Error(), "WRONGAPIKEY") || strings.Contains(err.Error(), testServiceKey) {
+		t.Fatalf("secret in %q", err)
+	}
+}
+
+func TestSendWithoutTrustingTheCAIsATLSError(t *testing.T) {
+	server := startTestServer(t)
+	auth, err := contrastauth.New(server.URL, testUserName, testServiceKey, testAPIKey) // system trust store
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	if _, err := auth.Send("POST", "/api/ng/agents/report", "application/json", report); !errors.Is(err, contrastauth.ErrTLS) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// 8 goroutines send while one rotates the API key back and forth between two keys the
+// server accepts (as during a rotation): every report is accepted.
+func TestSendWhileRotating(t *testing.T) {
+	server := startTestServer(t, testUserName+":"+testServiceKey+":"+testAPIKey, testUserName+":"+testServiceKey+":APIKEYNEXT")
+	configure(t, server, testAPIKey)
+	auth, err := contrastauth.FromEnvironment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	const senders, reports = 8, 5
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	rotated := make(chan int)
+	go func() {
+		n := 0
+		keys := []string{"APIKEYNEXT", testAPIKey}
+		for {
+			select {
+			case <-stop:
+				rotated <- n
+				return
+			default:
+				if err := auth.Rotate(nil, &keys[n%2]); err != nil {
+					t.Error(err)
+				}
+				n++
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}()
+	for s := 0; s < senders; s++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < reports; i++ {
+				if _, err := auth.Send("POST", "/api/ng/agents/report", "application/json", report); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	if n := <-rotated; n == 0 {
+		t.Fatal("no rotation happened during the sends")
+	}
+	if counters := server.stats(t); counters["accepted"] != float64(senders*reports) {
 		t.Fatalf("server counters %v", counters)
 	}
 }
