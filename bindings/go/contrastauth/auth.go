@@ -1,7 +1,6 @@
 package contrastauth
 
 /*
-#include <string.h>
 #include "contrast_auth.h"
 */
 import "C"

@@ -114,10 +114,17 @@ func call(op string, f func() C.contrast_result) error {
 
 // lastError returns contrast_last_error for the calling thread, or "".
 func lastError() string {
-	var buf [512]byte
+	buf := make([]byte, 512)
 	var n C.size_t
-	if C.contrast_last_error((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n) != C.CONTRAST_RESULT_OK {
-		return ""
+	for range 2 { // a longer description: once more with the size the library asks for
+		switch C.contrast_last_error((*C.char)(unsafe.Pointer(unsafe.SliceData(buf))), C.size_t(len(buf)), &n) {
+		case C.CONTRAST_RESULT_OK:
+			return string(buf[:n])
+		case C.CONTRAST_RESULT_BUFFER_TOO_SMALL:
+			buf = make([]byte, int(n)+1)
+		default:
+			return ""
+		}
 	}
-	return string(buf[:n])
+	return ""
 }

@@ -44,11 +44,17 @@ def _encode(value: object, name: str) -> Optional[bytes]:
 def _last_error() -> str:
     """The library's description of the last failure on this thread (never a secret)."""
     lib = library()
-    buffer = ctypes.create_string_buffer(512)
     length = ctypes.c_size_t(0)
-    if lib.contrast_last_error(buffer, len(buffer), ctypes.byref(length)) != _abi.RESULT_CODES["OK"]:
-        return ""
-    return buffer.raw[: length.value].decode("utf-8", "replace")
+    size = 512
+    for _ in range(2):  # a longer description: once more with the size the library asks for
+        buffer = ctypes.create_string_buffer(size)
+        code = lib.contrast_last_error(buffer, size, ctypes.byref(length))
+        if code == _abi.RESULT_CODES["OK"]:
+            return buffer.raw[: length.value].decode("utf-8", "replace")
+        if code != _abi.RESULT_CODES["BUFFER_TOO_SMALL"]:
+            break
+        size = length.value + 1
+    return ""
 
 
 def check(code: int, operation: str) -> None:
