@@ -115,9 +115,9 @@ class NotFoundError(ContrastAuthError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-#: Error classes by ``CONTRAST_RESULT_`` suffix; ``_abi`` adds classes for any further codes.
+#: Error classes by ``CONTRAST_RESULT_`` suffix (``_abi`` refuses a header code without one).
 ERROR_CLASSES: Dict[str, Type[ContrastAuthError]] = {
-    cls.result_name: cls  # type: ignore[misc]
+    cls.result_name: cls
     for cls in (
         NullArgumentError,
         InvalidUtf8Error,
