@@ -21,14 +21,17 @@ fn send(client: &Client) -> Result<contrast_auth::transport::SendResult, SendErr
 }
 
 #[test]
-fn keep_alive_reuses_one_tls_connection() {
-    let f = Fixture::start(TestServerOptions::default());
+fn a_thousand_reports_use_one_tls_handshake() {
+    let f = Fixture::start(TestServerOptions {
+        require_signature: true,
+        ..TestServerOptions::default()
+    });
     let client = f.client(SERVICE_KEY, API_KEY);
-    for _ in 0..50 {
+    for _ in 0..1000 {
         send(&client).unwrap();
     }
     let stats = f.server.stats();
-    assert_eq!(stats.accepted, 50);
+    assert_eq!(stats.accepted, 1000);
     assert_eq!(stats.tls_handshakes, 1);
     assert_eq!(stats.connections, 1);
 }

@@ -30,6 +30,9 @@ build() { # name source extra-flags...
 
 build test_capi "$HERE/tests/test_capi.c"
 build example "$HERE/example.c"
+# The static library works too (plain run only).
+gcc "${CFLAGS[@]}" -o "$BUILD/example_static" "$HERE/example.c" "$LIB_DIR/libcontrast_auth.a" \
+  -pthread -ldl -lm
 build test_capi_asan "$HERE/tests/test_capi.c" "${SANITIZE[@]}"
 build example_asan "$HERE/example.c" "${SANITIZE[@]}"
 
@@ -42,6 +45,7 @@ cd "$WORK"
 echo "-- plain"
 "$BUILD/test_capi" "$BUILD/vectors" "$WORK" "$CLI"
 "$BUILD/example" >/dev/null
+"$BUILD/example_static" >/dev/null
 
 echo "-- AddressSanitizer + UndefinedBehaviorSanitizer"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86"

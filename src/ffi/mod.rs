@@ -16,6 +16,9 @@
 
 // C names (`contrast_auth`, `contrast_result`) are the ABI.
 #![allow(non_camel_case_types)]
+// A bridge never unwraps: every failure becomes a contrast_result.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod auth;
 mod boundary;
@@ -32,3 +35,10 @@ pub use sign::*;
 
 #[cfg(test)]
 mod tests;
+
+// The header promises that handles and header lists may be used from many threads at once.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<auth::contrast_auth>();
+    shareable::<headers::contrast_headers>();
+};

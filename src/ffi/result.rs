@@ -3,6 +3,7 @@
 use std::ffi::c_char;
 
 use crate::error::ConfigError;
+use crate::ffi::boundary::guard_value;
 
 /// The result of every fallible C function. `CONTRAST_RESULT_OK` (0) is success.
 ///
@@ -107,8 +108,10 @@ const UNKNOWN_RESULT: &str = "unknown contrast_result value\0";
 /// message saying so). Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn contrast_result_message(result: u32) -> *const c_char {
-    let message = contrast_result::from_code(result).map_or(UNKNOWN_RESULT, |r| r.message());
-    message.as_ptr().cast()
+    guard_value(UNKNOWN_RESULT.as_ptr().cast(), || {
+        let message = contrast_result::from_code(result).map_or(UNKNOWN_RESULT, |r| r.message());
+        message.as_ptr().cast()
+    })
 }
 
 /// The result a configuration error maps to.

@@ -51,6 +51,7 @@ fn last_error_text() -> String {
     let mut len = 0usize;
     // SAFETY: a local buffer of the stated size.
     assert_eq!(
+        // SAFETY: live handle or NULL, local buffers and outputs, C strings.
         unsafe { contrast_last_error(buf.as_mut_ptr(), buf.len(), &mut len) },
         contrast_result::Ok
     );
@@ -279,6 +280,7 @@ fn token_handles_match_explicit_ones() {
     let mut auth = null_mut();
     // SAFETY: a C string and a local out pointer.
     assert_eq!(
+        // SAFETY: live handle or NULL, local buffers and outputs, C strings.
         unsafe { contrast_auth_from_token(token.as_ptr(), &mut auth) },
         contrast_result::Ok
     );
@@ -293,6 +295,7 @@ fn rotation_is_atomic_and_observable_by_fingerprint() {
     let mut before = std::mem::MaybeUninit::<contrast_fingerprints>::uninit();
     // SAFETY: a live handle and a local output.
     assert_eq!(
+        // SAFETY: live handle or NULL, local buffers and outputs, C strings.
         unsafe { contrast_auth_fingerprints(auth, before.as_mut_ptr()) },
         contrast_result::Ok
     );
@@ -344,6 +347,7 @@ fn rotation_is_atomic_and_observable_by_fingerprint() {
     let mut changed = 99u32;
     // SAFETY: a live handle, a local output.
     assert_eq!(
+        // SAFETY: live handle or NULL, local buffers and outputs, C strings.
         unsafe { contrast_auth_reload(auth, &mut changed) },
         contrast_result::Ok
     );
@@ -379,6 +383,7 @@ fn header_lists_stay_consistent_while_another_thread_rotates() {
                 );
                 // SAFETY: a live handle shared across threads (documented thread-safe).
                 assert_eq!(
+                    // SAFETY: live handle or NULL, local buffers and outputs, C strings.
                     unsafe { contrast_auth_rotate(auth.0, svc.as_ptr(), api.as_ptr()) },
                     contrast_result::Ok
                 );
@@ -552,4 +557,90 @@ fn signing_matches_the_core_and_checks_its_arguments() {
         assert!(out.is_null());
         contrast_auth_free(auth);
     }
+}
+
+#[test]
+fn send_checks_every_argument_before_any_network_use() {
+    let auth = new_auth();
+    let (post, path, ct) = (
+        c"POST".as_ptr(),
+        c"/api/ng/x".as_ptr(),
+        c"application/json".as_ptr(),
+    );
+    let mut outcome = contrast_send_outcome {
+        status: 7,
+        ..Default::default()
+    };
+    // SAFETY: a live handle, static strings or NULL, a local output.
+    unsafe {
+        assert_eq!(
+            contrast_auth_send(null(), post, path, ct, null(), 0, &mut outcome),
+            contrast_result::NullArgument
+        );
+        assert_eq!(
+            contrast_auth_send(auth, null(), path, ct, null(), 0, &mut outcome),
+            contrast_result::NullArgument
+        );
+        assert_eq!(
+            contrast_auth_send(auth, post, null(), ct, null(), 0, &mut outcome),
+            contrast_result::NullArgument
+        );
+        assert_eq!(
+            contrast_auth_send(auth, post, path, null(), null(), 0, &mut outcome),
+            contrast_result::NullArgument
+        );
+        assert_eq!(
+            contrast_auth_send(auth, post, path, ct, null(), 4, &mut outcome),
+            contrast_result::NullArgument
+        );
+        assert_eq!(
+            contrast_auth_send(auth, post, path, ct, null(), 0, null_mut()),
+            contrast_result::NullArgument
+        );
+        let bad = [0xffu8, 0];
+        assert_eq!(
+            contrast_auth_send(auth, post, bad.as_ptr().cast(), ct, null(), 0, &mut outcome),
+            contrast_result::InvalidUtf8
+        );
+        assert_eq!(
+            contrast_auth_send(
+                auth,
+                post,
+                c"relative".as_ptr(),
+                ct,
+                null(),
+                0,
+                &mut outcome
+            ),
+            contrast_result::InvalidArgument
+        );
+        contrast_auth_free(auth);
+    }
+    assert_eq!(outcome.status, 7, "untouched on failure");
+}
+
+/// An export-shaped function whose body panics: the boundary turns it into PANIC.
+unsafe extern "C" fn panicking_export(auth: *const contrast_auth) -> contrast_result {
+    super::boundary::guard(|| {
+        // SAFETY: NULL or a live handle.
+        let _auth = unsafe { super::boundary::arg_ref(auth, "auth") }?;
+        panic!("deliberate panic inside an export");
+    })
+}
+
+#[test]
+fn a_panic_inside_an_export_returns_panic_and_the_handle_stays_usable() {
+    let auth = new_auth();
+    // SAFETY: a live handle.
+    assert_eq!(unsafe { panicking_export(auth) }, contrast_result::Panic);
+    // SAFETY: NULL is checked before the panic.
+    assert_eq!(
+        // SAFETY: live handle or NULL, local buffers and outputs, C strings.
+        unsafe { panicking_export(null()) },
+        contrast_result::NullArgument
+    );
+    assert!(last_error_text().contains("NULL"));
+    assert_eq!(read(contrast_auth_api_key, auth), API.to_str().unwrap());
+    // SAFETY: freed once.
+    unsafe { contrast_auth_free(auth) };
 }

@@ -88,6 +88,15 @@ impl SignatureParams {
 /// Appends an RFC 8941 sf-string (`"` and `\` escaped; printable ASCII only).
 fn push_sf_string(out: &mut String, part: &'static str, value: &str) -> Result<(), SignError> {
     out.push('"');
+    // Fast path: printable ASCII without a quote or backslash is copied as is.
+    if value
+        .bytes()
+        .all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
+    {
+        out.push_str(value);
+        out.push('"');
+        return Ok(());
+    }
     for c in value.chars() {
         match c {
             '"' | '\\' => {
@@ -167,7 +176,9 @@ fn push_line(out: &mut String, name: &'static str, value: &str) -> Result<(), Si
 /// A component value may not contain CR, LF or other control characters (they would
 /// break the line structure of the base, and are not valid in HTTP anyway).
 fn check_value(name: &'static str, value: &str) -> Result<(), SignError> {
-    if value.chars().any(|c| c.is_control()) {
+    // Printable ASCII (the usual case) is checked byte-wise; anything else char-wise.
+    let printable_ascii = value.bytes().all(|b| matches!(b, b' '..=b'~'));
+    if !printable_ascii && value.chars().any(|c| c.is_control()) {
         return Err(SignError::InvalidComponent {
             component: name,
             reason: "contains a control character (CR, LF, ...)",

@@ -7,8 +7,8 @@ use std::collections::{HashSet, VecDeque};
 #[derive(Debug)]
 pub struct ReplayCache {
     capacity: usize,
-    seen: HashSet<String>,
-    order: VecDeque<(u64, String)>,
+    seen: HashSet<u128>,
+    order: VecDeque<(u64, u128)>,
 }
 
 impl ReplayCache {
@@ -21,9 +21,9 @@ impl ReplayCache {
         }
     }
 
-    /// Records `nonce`, valid until `forget_after` (Unix seconds); returns false if it
+    /// Records `nonce` (its 16 bytes), valid until `forget_after` (Unix seconds); returns false if it
     /// was already present. Entries whose time has passed at `now` are dropped first.
-    pub fn insert(&mut self, nonce: &str, forget_after: u64, now: u64) -> bool {
+    pub fn insert(&mut self, nonce: u128, forget_after: u64, now: u64) -> bool {
         while let Some((until, _)) = self.order.front() {
             if *until >= now {
                 break;
@@ -32,7 +32,7 @@ impl ReplayCache {
                 self.seen.remove(&old);
             }
         }
-        if self.seen.contains(nonce) {
+        if self.seen.contains(&nonce) {
             return false;
         }
         while self.order.len() >= self.capacity.max(1) {
@@ -40,8 +40,8 @@ impl ReplayCache {
                 self.seen.remove(&old);
             }
         }
-        self.seen.insert(nonce.to_string());
-        self.order.push_back((forget_after, nonce.to_string()));
+        self.seen.insert(nonce);
+        self.order.push_back((forget_after, nonce));
         true
     }
 
@@ -63,14 +63,14 @@ mod tests {
     #[test]
     fn rejects_repeats_forgets_old_and_stays_bounded() {
         let mut c = ReplayCache::new(3);
-        assert!(c.insert("a", 100, 0));
-        assert!(!c.insert("a", 100, 50));
-        assert!(c.insert("b", 100, 50));
-        assert!(c.insert("c", 100, 50));
-        assert!(c.insert("d", 100, 50)); // evicts "a"
+        assert!(c.insert(1, 100, 0));
+        assert!(!c.insert(1, 100, 50));
+        assert!(c.insert(2, 100, 50));
+        assert!(c.insert(3, 100, 50));
+        assert!(c.insert(4, 100, 50)); // evicts 1
         assert_eq!(c.len(), 3);
-        assert!(c.insert("a", 100, 50));
-        assert!(c.insert("e", 300, 200)); // everything until 100 is forgotten
+        assert!(c.insert(1, 100, 50));
+        assert!(c.insert(5, 300, 200)); // everything until 100 is forgotten
         assert_eq!(c.len(), 1);
     }
 }

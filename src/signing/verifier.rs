@@ -1,6 +1,7 @@
 //! The verifier (the server side): digest, signature base, constant-time HMAC check,
 //! clock tolerance, expiry, replay cache, several active keys during rotation.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
@@ -132,7 +133,7 @@ impl Verifier {
         let signatures = parse_signatures(signature)?;
         let mut first_error = None;
         for entry in &inputs {
-            let Some(mac) = signatures.get(entry.label) else {
+            let Some((_, mac)) = signatures.iter().find(|(l, _)| *l == entry.label) else {
                 continue;
             };
             match self.verify_one(request, entry, mac, now) {
@@ -179,18 +180,13 @@ impl Verifier {
         let expires = entry.integer("expires")?;
         let nonce = entry.string("nonce")?;
         let keyid = entry.string("keyid")?;
-        if entry.string("tag")? != TAG {
+        if *entry.string("tag")? != *TAG {
             return Err(VerifyError::Malformed {
                 part: "tag",
                 reason: "not contrast-auth/v1",
             });
         }
-        if URL_SAFE_NO_PAD.decode(nonce).map(|n| n.len()) != Ok(16) {
-            return Err(VerifyError::Malformed {
-                part: "nonce",
-                reason: "not base64url of 16 bytes",
-            });
-        }
+        let nonce = decode_nonce(&nonce)?;
         if expires <= created || expires - created > MAX_VALIDITY.as_secs() {
             return Err(VerifyError::Malformed {
                 part: "expires",
@@ -199,7 +195,7 @@ impl Verifier {
         }
         let key_bytes = {
             let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
-            let key = keys.get(keyid).ok_or(VerifyError::UnknownKey)?;
+            let key = keys.get(&*keyid).ok_or(VerifyError::UnknownKey)?;
             hmac::Key::new(hmac::HMAC_SHA256, key.expose_secret())
         };
         if created > now.saturating_add(self.options.tolerance.as_secs()) {
@@ -214,9 +210,10 @@ impl Verifier {
         let content_digest = request
             .content_digest
             .ok_or(VerifyError::MissingHeader("Content-Digest"))?;
+        let authority = normalize_authority(request.authority);
         let components = Components {
             method: request.method,
-            authority: request.authority,
+            authority: &authority,
             path: request.path,
             query: request.query,
             content_type,
@@ -249,9 +246,22 @@ impl Verifier {
         }
         Ok(Verified {
             label: entry.label.to_string(),
-            keyid: keyid.to_string(),
+            keyid: keyid.into_owned(),
             created,
         })
+    }
+}
+
+/// The nonce's 16 bytes (base64url without padding, as the signer writes it).
+fn decode_nonce(nonce: &str) -> Result<u128, VerifyError> {
+    let malformed = VerifyError::Malformed {
+        part: "nonce",
+        reason: "not base64url (no padding) of 16 bytes",
+    };
+    let mut bytes = [0u8; 16];
+    match URL_SAFE_NO_PAD.decode_slice(nonce, &mut bytes) {
+        Ok(16) if nonce.len() == 22 => Ok(u128::from_le_bytes(bytes)),
+        _ => Err(malformed),
     }
 }
 
@@ -278,6 +288,7 @@ impl<'a> InputEntry<'a> {
             part: name,
             reason: "missing",
         })?;
+        // RFC 8941 integers have at most 15 digits.
         if raw.is_empty() || raw.len() > 15 || !raw.bytes().all(|b| b.is_ascii_digit()) {
             return Err(VerifyError::Malformed {
                 part: name,
@@ -290,7 +301,8 @@ impl<'a> InputEntry<'a> {
         })
     }
 
-    fn string(&self, name: &'static str) -> Result<&'a str, VerifyError> {
+    /// An sf-string parameter, unescaped (`\"` and `\\`).
+    fn string(&self, name: &'static str) -> Result<Cow<'a, str>, VerifyError> {
         let raw = self.param(name).ok_or(VerifyError::Malformed {
             part: name,
             reason: "missing",
@@ -302,90 +314,161 @@ impl<'a> InputEntry<'a> {
                 part: name,
                 reason: "not a quoted string",
             })?;
-        if inner.contains('\\') {
-            return Err(VerifyError::Malformed {
-                part: name,
-                reason: "escapes are not expected here",
-            });
+        if !inner.contains('\\') {
+            return Ok(Cow::Borrowed(inner));
         }
-        Ok(inner)
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some(e @ ('"' | '\\')) => out.push(e),
+                    _ => {
+                        return Err(VerifyError::Malformed {
+                            part: name,
+                            reason: "an invalid escape in a quoted string",
+                        });
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        Ok(Cow::Owned(out))
     }
 }
 
-/// Splits an RFC 8941 dictionary into members at commas outside strings and lists.
-fn split_members(header: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut in_string, mut escaped, mut start) = (0i32, false, false, 0usize);
-    for (i, c) in header.char_indices() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
+/// The lowercase host with `:443` (the https default port) removed, as the signer derives
+/// `@authority` from its URL; a `Host` header may carry either form.
+fn normalize_authority(authority: &str) -> Cow<'_, str> {
+    let trimmed = authority.trim();
+    let without_port = trimmed.strip_suffix(":443").unwrap_or(trimmed);
+    if without_port.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(without_port.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(without_port)
+    }
+}
+
+/// The end (exclusive) of the sf-string starting at `start` (which is a `"`), if closed.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
         }
-        match c {
-            '"' => in_string = true,
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
+    }
+    None
+}
+
+/// Splits an RFC 8941 dictionary into members at commas outside strings and lists.
+fn split_members(header: &str) -> Result<Vec<&str>, &'static str> {
+    let bytes = header.as_bytes();
+    let mut out = Vec::with_capacity(2);
+    let (mut depth, mut start, mut i) = (0i32, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i = string_end(bytes, i).ok_or("a quoted string is not closed")?;
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b',' if depth == 0 => {
                 out.push(header[start..i].trim());
                 start = i + 1;
             }
             _ => {}
         }
+        i += 1;
     }
     out.push(header[start..].trim());
-    out
+    Ok(out)
 }
 
-fn is_label(s: &str) -> bool {
+fn is_key(s: &str) -> bool {
     let mut bytes = s.bytes();
     matches!(bytes.next(), Some(b'a'..=b'z' | b'*'))
         && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.' | b'*'))
 }
 
+/// Parses RFC 8941 parameters (`;key=value;key2="string";flag`), strings may hold `;`.
+fn parse_params(mut tail: &str) -> Result<Vec<(&str, &str)>, &'static str> {
+    let mut params: Vec<(&str, &str)> = Vec::with_capacity(6);
+    while !tail.is_empty() {
+        tail = tail
+            .strip_prefix(';')
+            .ok_or("parameters must be separated by `;`")?
+            .trim_start_matches(' ');
+        let key_end = tail.find(['=', ';']).unwrap_or(tail.len());
+        let key = &tail[..key_end];
+        if !is_key(key) {
+            return Err("a parameter name is not a valid key");
+        }
+        tail = &tail[key_end..];
+        let value = if let Some(rest) = tail.strip_prefix('=') {
+            let end = if rest.starts_with('"') {
+                string_end(rest.as_bytes(), 0).ok_or("a quoted string is not closed")?
+            } else {
+                rest.find(';').unwrap_or(rest.len())
+            };
+            tail = &rest[end..];
+            &rest[..end]
+        } else {
+            "?1"
+        };
+        if params.iter().any(|(k, _)| *k == key) {
+            return Err("a parameter appears twice");
+        }
+        params.push((key, value));
+    }
+    Ok(params)
+}
+
 fn parse_inputs(header: &str) -> Result<Vec<InputEntry<'_>>, VerifyError> {
-    const PART: &str = "Signature-Input";
-    let malformed = |reason| VerifyError::Malformed { part: PART, reason };
-    let mut out = Vec::new();
-    for member in split_members(header) {
+    let malformed = |reason| VerifyError::Malformed {
+        part: "Signature-Input",
+        reason,
+    };
+    let mut out: Vec<InputEntry<'_>> = Vec::with_capacity(2);
+    for member in split_members(header).map_err(malformed)? {
         let (label, rest) = member
             .split_once('=')
             .ok_or(malformed("a member has no `=`"))?;
-        if !is_label(label) {
+        if !is_key(label) {
             return Err(malformed("a label is not a valid key"));
         }
-        let list = rest
+        if out.iter().any(|e| e.label == label) {
+            return Err(malformed("a label appears twice"));
+        }
+        let mut list = rest
             .strip_prefix('(')
             .ok_or(malformed("a value is not an inner list"))?;
-        let close = list
-            .find(')')
-            .ok_or(malformed("an inner list is not closed"))?;
-        let mut components = Vec::new();
-        for item in list[..close].split(' ').filter(|s| !s.is_empty()) {
-            let name = item
-                .strip_prefix('"')
-                .and_then(|s| s.strip_suffix('"'))
-                .ok_or(malformed("a component is not a plain quoted string"))?;
+        let mut components = Vec::with_capacity(6);
+        loop {
+            list = list.trim_start_matches(' ');
+            if let Some(after) = list.strip_prefix(')') {
+                list = after;
+                break;
+            }
+            if !list.starts_with('"') {
+                return Err(malformed("a component is not a plain quoted string"));
+            }
+            let end =
+                string_end(list.as_bytes(), 0).ok_or(malformed("an inner list is not closed"))?;
+            let name = &list[1..end - 1];
+            if name.contains('\\') {
+                return Err(malformed("a component name contains an escape"));
+            }
             components.push(name);
-        }
-        let mut params = Vec::new();
-        let tail = &list[close + 1..];
-        if !tail.is_empty() {
-            let tail = tail
-                .strip_prefix(';')
-                .ok_or(malformed("parameters must start with `;`"))?;
-            for param in tail.split(';') {
-                let (k, v) = param.split_once('=').unwrap_or((param, "?1"));
-                if !is_label(k) {
-                    return Err(malformed("a parameter name is not a valid key"));
-                }
-                params.push((k, v));
+            list = &list[end..];
+            if !list.starts_with([' ', ')']) {
+                return Err(malformed("a component is followed by a parameter or junk"));
             }
         }
+        let params = parse_params(list).map_err(malformed)?;
         out.push(InputEntry {
             label,
             components,
@@ -396,16 +479,22 @@ fn parse_inputs(header: &str) -> Result<Vec<InputEntry<'_>>, VerifyError> {
     Ok(out)
 }
 
-fn parse_signatures(header: &str) -> Result<HashMap<&str, Vec<u8>>, VerifyError> {
+fn parse_signatures(header: &str) -> Result<Vec<(&str, Vec<u8>)>, VerifyError> {
     let malformed = |reason| VerifyError::Malformed {
         part: "Signature",
         reason,
     };
-    let mut out = HashMap::new();
-    for member in split_members(header) {
+    let mut out: Vec<(&str, Vec<u8>)> = Vec::with_capacity(2);
+    for member in split_members(header).map_err(malformed)? {
         let (label, value) = member
             .split_once('=')
             .ok_or(malformed("a member has no `=`"))?;
+        if !is_key(label) {
+            return Err(malformed("a label is not a valid key"));
+        }
+        if out.iter().any(|(l, _)| *l == label) {
+            return Err(malformed("a label appears twice"));
+        }
         let b64 = value
             .strip_prefix(':')
             .and_then(|v| v.strip_suffix(':'))
@@ -413,7 +502,55 @@ fn parse_signatures(header: &str) -> Result<HashMap<&str, Vec<u8>>, VerifyError>
         let bytes = STANDARD
             .decode(b64)
             .map_err(|_| malformed("a value is not standard base64"))?;
-        out.insert(label, bytes);
+        out.push((label, bytes));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_allow_separators_inside_strings_and_reject_duplicates() {
+        let p = parse_params(r#";created=1;keyid="a;b,c=d";tag="x\"y";flag"#).unwrap();
+        assert_eq!(
+            p,
+            vec![
+                ("created", "1"),
+                ("keyid", r#""a;b,c=d""#),
+                ("tag", r#""x\"y""#),
+                ("flag", "?1")
+            ]
+        );
+        assert_eq!(
+            parse_params(";created=1;created=2"),
+            Err("a parameter appears twice")
+        );
+        assert_eq!(
+            parse_params(r#";keyid="open"#),
+            Err("a quoted string is not closed")
+        );
+        assert_eq!(
+            parse_params(";Created=1"),
+            Err("a parameter name is not a valid key")
+        );
+    }
+
+    #[test]
+    fn members_split_outside_strings_and_lists() {
+        let m = split_members(r#"a=("x" "y");k="1,2", b=:AA==:"#).unwrap();
+        assert_eq!(m, vec![r#"a=("x" "y");k="1,2""#, "b=:AA==:"]);
+        assert!(split_members(r#"a="unclosed"#).is_err());
+    }
+
+    #[test]
+    fn authority_is_normalized_like_the_signer() {
+        assert_eq!(
+            normalize_authority("APP.Example.COM:443"),
+            "app.example.com"
+        );
+        assert_eq!(normalize_authority("h.example:8443"), "h.example:8443");
+        assert_eq!(normalize_authority("h.example"), "h.example");
+    }
 }

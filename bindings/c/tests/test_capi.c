@@ -751,6 +751,8 @@ static void test_sign_now(void) {
 
 /* ---------- sending reports to a real loopback HTTPS server ---------- */
 
+static const char *ROTATED_API = "ROTATEDAPIKEY2222";
+
 struct server {
     pid_t pid;
     int stdin_fd;
@@ -776,6 +778,8 @@ static int start_server(const char *cli, const char *work, struct server *s) {
     char ca_out[4096], accept[256];
     snprintf(ca_out, sizeof ca_out, "%s/test-server-ca.pem", work);
     snprintf(accept, sizeof accept, "%s:%s:%s", USER, SERVICE, API);
+    char accept_rotated[256];
+    snprintf(accept_rotated, sizeof accept_rotated, "%s:%s:%s", USER, SERVICE, ROTATED_API);
     int to_child[2], from_child[2];
     if (pipe(to_child) != 0 || pipe(from_child) != 0) return 0;
     pid_t pid = fork();
@@ -787,7 +791,8 @@ static int start_server(const char *cli, const char *work, struct server *s) {
         close(to_child[1]);
         close(from_child[0]);
         close(from_child[1]);
-        execl(cli, cli, "test-server", "--accept", accept, "--ca-out", ca_out, (char *)NULL);
+        execl(cli, cli, "test-server", "--accept", accept, "--accept", accept_rotated, "--ca-out",
+              ca_out, (char *)NULL);
         _exit(127);
     }
     close(to_child[0]);
@@ -821,6 +826,52 @@ static contrast_auth *server_handle(const struct server *s, const char *api_key,
     EXPECT(contrast_auth_from_environment(&auth), CONTRAST_RESULT_OK);
     clear_contrast_environment();
     return auth;
+}
+
+#define SENDERS 4
+#define SENDS_PER_THREAD 8
+
+struct send_shared {
+    contrast_auth *auth;
+    int failed;
+};
+
+static void *sender_thread(void *arg) {
+    struct send_shared *s = arg;
+    long failed = 0;
+    for (int i = 0; i < SENDS_PER_THREAD; i++) {
+        contrast_send_outcome outcome;
+        const char *body = "{\"concurrent\":true}";
+        if (contrast_auth_send(s->auth, "POST", "/api/ng/agents/report", "application/json",
+                               (const uint8_t *)body, strlen(body),
+                               &outcome) != CONTRAST_RESULT_OK)
+            failed++;
+    }
+    return (void *)failed;
+}
+
+/* Several threads send on one handle while the main thread rotates the API key back and
+ * forth between two keys the server accepts: every report is accepted. */
+static void test_concurrent_send(const struct server *srv) {
+    struct send_shared s;
+    s.auth = server_handle(srv, API, 1);
+    if (!s.auth) return;
+    pthread_t threads[SENDERS];
+    for (int i = 0; i < SENDERS; i++) pthread_create(&threads[i], NULL, sender_thread, &s);
+    for (int i = 0; i < 20; i++) {
+        EXPECT(contrast_auth_rotate(s.auth, NULL, i % 2 == 0 ? ROTATED_API : API),
+               CONTRAST_RESULT_OK);
+        struct timespec pause = {0, 2000000};
+        nanosleep(&pause, NULL);
+    }
+    long failed = 0;
+    for (int i = 0; i < SENDERS; i++) {
+        void *r = NULL;
+        pthread_join(threads[i], &r);
+        failed += (long)r;
+    }
+    CHECK(failed == 0, "%ld of %d concurrent reports failed", failed, SENDERS * SENDS_PER_THREAD);
+    contrast_auth_free(s.auth);
 }
 
 static void test_send(const char *cli, const char *work) {
@@ -892,6 +943,8 @@ static void test_send(const char *cli, const char *work) {
                CONTRAST_RESULT_TLS);
         contrast_auth_free(untrusting);
     }
+
+    test_concurrent_send(&s);
 
     stop_server(&s);
     /* The server is gone: NETWORK (after bounded retries). */

@@ -1,0 +1,276 @@
+//! The signer: header shapes, URL-derived components, rotation from the store, and typed
+//! errors for bad input that never carry a secret.
+
+use std::time::Duration;
+
+use contrast_auth::signing::{
+    Message, ReceivedRequest, SignError, Signer, SignerOptions, Verifier, VerifierOptions, keyid,
+    signature_base,
+};
+use contrast_auth::{CredentialStore, Credentials, HeaderOptions};
+
+const NOW: u64 = 1_767_225_600;
+const SERVICE_KEY: &str = "SVC-secret-4Q7Z2M9X";
+const API_KEY: &str = "API-secret-d8f2a61c";
+
+fn store(user: &str) -> CredentialStore {
+    let creds = Credentials::new("https://h.example/Contrast", user, SERVICE_KEY, API_KEY).unwrap();
+    CredentialStore::new(creds, HeaderOptions::default())
+}
+
+fn message<'a>(url: &'a str, body: &'a [u8]) -> Message<'a> {
+    Message {
+        method: "POST",
+        url,
+        content_type: "application/json",
+        body,
+    }
+}
+
+#[test]
+fn headers_have_the_fixed_wire_format() {
+    let store = store("agent@Org");
+    let snap = store.snapshot();
+    let signer = Signer::default();
+    let h = signer
+        .sign_with_nonce(
+            &message("https://h.example/Contrast/api/x?a=1", b"{}"),
+            &snap,
+            None,
+            NOW,
+            [0u8; 16],
+        )
+        .unwrap();
+    let kid = keyid(&snap);
+    assert_eq!(
+        kid,
+        format!("agent@Org/{}", snap.signing_key().fingerprint())
+    );
+    assert_eq!(kid.len(), "agent@Org/".len() + 8);
+    assert_eq!(
+        h.signature_input,
+        format!(
+            "contrast=(\"@method\" \"@authority\" \"@path\" \"@query\" \"content-type\" \"content-digest\");created={NOW};expires={};nonce=\"AAAAAAAAAAAAAAAAAAAAAA\";keyid=\"{kid}\";tag=\"contrast-auth/v1\"",
+            NOW + 300
+        )
+    );
+    assert!(h.signature.starts_with("contrast=:") && h.signature.ends_with(':'));
+    assert_eq!(h.signature.len(), "contrast=::".len() + 44);
+    let names: Vec<&str> = h.pairs().iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["Content-Digest", "Signature-Input", "Signature"]);
+    assert_eq!(h.pairs()[0].1, h.content_digest);
+}
+
+#[test]
+fn random_nonces_differ_and_validity_sets_expires() {
+    let store = store("agent@Org");
+    let snap = store.snapshot();
+    let signer = Signer::new(SignerOptions {
+        validity: Duration::from_secs(60),
+        previous_grace: Duration::ZERO,
+    });
+    let m = message("https://h.example/Contrast/api/x", b"body");
+    let a = signer.sign(&m, &snap, None, NOW).unwrap();
+    let b = signer.sign(&m, &snap, None, NOW).unwrap();
+    assert_ne!(a.signature_input, b.signature_input);
+    assert_ne!(a.signature, b.signature);
+    assert_eq!(a.content_digest, b.content_digest);
+    assert!(
+        a.signature_input
+            .contains(&format!(";expires={};", NOW + 60))
+    );
+}
+
+#[test]
+fn url_components_are_derived_as_rfc_9421_says() {
+    let store = store("agent@Org");
+    let snap = store.snapshot();
+    let signer = Signer::default();
+    // No path and no query: @path is "/" and @query is "?"; the default port is dropped.
+    let h = signer
+        .sign_with_nonce(
+            &message("https://H.Example:443", b""),
+            &snap,
+            None,
+            NOW,
+            [7; 16],
+        )
+        .unwrap();
+    let params = h.signature_input.strip_prefix("contrast=").unwrap();
+    let base = signature_base(
+        &contrast_auth::signing::Components {
+            method: "POST",
+            authority: "h.example",
+            path: "/",
+            query: None,
+            content_type: "application/json",
+            content_digest: &h.content_digest,
+        },
+        params,
+    )
+    .unwrap();
+    assert!(base.starts_with(
+        "\"@method\": POST\n\"@authority\": h.example\n\"@path\": /\n\"@query\": ?\n\"content-type\": application/json\n\"content-digest\": sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:\n\"@signature-params\": (\"@method\""
+    ));
+    assert!(!base.ends_with('\n'));
+    let verifier = Verifier::new(VerifierOptions::default()).unwrap();
+    verifier.set_keys(vec![(keyid(&snap), snap.signing_key().duplicate())]);
+    let ok = verifier.verify(
+        &ReceivedRequest {
+            method: "POST",
+            authority: "h.example",
+            path: "/",
+            query: None,
+            content_type: Some("application/json"),
+            content_digest: Some(&h.content_digest),
+            signature_input: Some(&h.signature_input),
+            signature: Some(&h.signature),
+            body: b"",
+        },
+        NOW,
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+}
+
+#[test]
+fn sign_from_store_adds_contrast_prev_only_during_the_grace_period() {
+    let store = store("agent@Org");
+    let before = store.snapshot();
+    store.rotate(Some("NEW-service-key-1"), None).unwrap();
+    let after = store.snapshot();
+    let m = message("https://h.example/Contrast/api/x", b"{}");
+
+    let with_grace = Signer::new(SignerOptions {
+        validity: Duration::from_secs(300),
+        previous_grace: Duration::from_secs(3600),
+    })
+    .sign_from_store(&m, &store, NOW)
+    .unwrap();
+    let prev_at = with_grace
+        .signature_input
+        .find(", contrast-prev=(")
+        .unwrap();
+    assert!(with_grace.signature_input[..prev_at].contains(&keyid(&after)));
+    assert!(with_grace.signature_input[prev_at..].contains(&keyid(&before)));
+    assert!(with_grace.signature.contains(", contrast-prev=:"));
+
+    let no_grace = Signer::new(SignerOptions {
+        validity: Duration::from_secs(300),
+        previous_grace: Duration::ZERO,
+    })
+    .sign_from_store(&m, &store, NOW)
+    .unwrap();
+    assert!(!no_grace.signature_input.contains("contrast-prev"));
+    assert!(!no_grace.signature.contains("contrast-prev"));
+}
+
+#[test]
+fn a_previous_snapshot_with_the_same_key_adds_no_second_signature() {
+    let store = store("agent@Org");
+    let snap = store.snapshot();
+    let same = store.snapshot();
+    let h = Signer::default()
+        .sign(
+            &message("https://h.example/Contrast/api/x", b"{}"),
+            &snap,
+            Some(&same),
+            NOW,
+        )
+        .unwrap();
+    assert!(!h.signature_input.contains("contrast-prev"));
+}
+
+/// A user name with a quote is escaped in `keyid` (RFC 8941) and still verifies.
+#[test]
+fn quoted_user_name_is_escaped_and_verifies() {
+    let store = store("agent \"quoted\" \\ name");
+    let snap = store.snapshot();
+    let h = Signer::default()
+        .sign(
+            &message("https://h.example/Contrast/api/x", b"{}"),
+            &snap,
+            None,
+            NOW,
+        )
+        .unwrap();
+    assert!(
+        h.signature_input
+            .contains(r#"keyid="agent \"quoted\" \\ name/"#)
+    );
+    let verifier = Verifier::new(VerifierOptions::default()).unwrap();
+    verifier.set_keys(vec![(keyid(&snap), snap.signing_key().duplicate())]);
+    let verified = verifier
+        .verify(
+            &ReceivedRequest {
+                method: "POST",
+                authority: "h.example",
+                path: "/Contrast/api/x",
+                query: None,
+                content_type: Some("application/json"),
+                content_digest: Some(&h.content_digest),
+                signature_input: Some(&h.signature_input),
+                signature: Some(&h.signature),
+                body: b"{}",
+            },
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(verified.keyid, keyid(&snap));
+    assert_eq!(verified.label, "contrast");
+    assert_eq!(verified.created, NOW);
+}
+
+fn sign_error(method: &str, url: &str, content_type: &str, user: &str) -> SignError {
+    let store = store(user);
+    Signer::default()
+        .sign(
+            &Message {
+                method,
+                url,
+                content_type,
+                body: b"{}",
+            },
+            &store.snapshot(),
+            None,
+            NOW,
+        )
+        .unwrap_err()
+}
+
+#[test]
+fn bad_input_is_a_typed_error_naming_the_part_without_secrets() {
+    let ok_url = "https://h.example/Contrast/api/x";
+    let cases = [
+        (
+            sign_error("POST", "http://h.example/x", "a/b", "agent"),
+            "url",
+        ),
+        (sign_error("POST", "/Contrast/api/x", "a/b", "agent"), "url"),
+        (sign_error("POST", "not a url", "a/b", "agent"), "url"),
+        (sign_error("", ok_url, "a/b", "agent"), "@method"),
+        (sign_error("PO ST", ok_url, "a/b", "agent"), "@method"),
+        (sign_error("POST\r\n", ok_url, "a/b", "agent"), "@method"),
+        (
+            sign_error("POST", ok_url, "application/json\r\nX-Evil: 1", "agent"),
+            "content-type",
+        ),
+        (
+            sign_error("POST", ok_url, "text/plain\u{0}", "agent"),
+            "content-type",
+        ),
+        (sign_error("POST", ok_url, "a/b", "agënt"), "keyid"),
+    ];
+    for (error, part) in cases {
+        let named = match &error {
+            SignError::InvalidComponent { component, .. } => *component,
+            SignError::InvalidParameter { part, .. } => *part,
+            other => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(named, part, "{error}");
+        let shown = format!("{error} {error:?}");
+        assert!(shown.contains(part), "{shown}");
+        for secret in [SERVICE_KEY, API_KEY, "agënt"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+}
