@@ -278,3 +278,37 @@ func TestSendWhileRotating(t *testing.T) {
 		t.Fatalf("server counters %v", counters)
 	}
 }
+
+// The administrator rotates the API key: the server only accepts the new one. The agent's
+// YAML file follows; the next report is rejected once, the library reloads, and it is accepted.
+func TestSendReloadsAfterAServerSideRotation(t *testing.T) {
+	server := startTestServer(t, testUserName+":"+testServiceKey+":NEWAPIKEY")
+	configure(t, server, testAPIKey)
+	os.Unsetenv("CONTRAST__API__API_KEY") // restored by t.Setenv's cleanup; the YAML file has it
+	config := filepath.Join(t.TempDir(), "contrast_security.yaml")
+	if err := os.WriteFile(config, []byte("api:\n  api_key: OLDAPIKEY\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CONTRAST_CONFIG_PATH", config)
+	auth, err := contrastauth.FromEnvironment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	if _, err := auth.Send("POST", "/api/ng/agents/report", "application/json", report); !errors.Is(err, contrastauth.ErrCredentialsRejected) {
+		t.Fatalf("old key: %v", err)
+	}
+	if err := os.WriteFile(config, []byte("api:\n  api_key: NEWAPIKEY\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	outcome, err := auth.Send("POST", "/api/ng/agents/report", "application/json", report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outcome.Status != 200 || !outcome.Reloaded || outcome.Attempts != 2 {
+		t.Fatalf("outcome %+v", outcome)
+	}
+	if key, _ := auth.APIKey(); key != "NEWAPIKEY" {
+		t.Fatalf("API key after the reload: %q", key)
+	}
+}
