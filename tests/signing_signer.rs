@@ -267,6 +267,12 @@ fn bad_input_is_a_typed_error_naming_the_part_without_secrets() {
             other => panic!("unexpected {other:?}"),
         };
         assert_eq!(named, part, "{error}");
+        let expected_name = if part == "keyid" {
+            "invalid_parameter"
+        } else {
+            "invalid_component"
+        };
+        assert_eq!(error.name(), expected_name);
         let shown = format!("{error} {error:?}");
         assert!(shown.contains(part), "{shown}");
         for secret in [SERVICE_KEY, API_KEY, "agënt"] {

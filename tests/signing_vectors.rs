@@ -82,6 +82,12 @@ enum Mutation {
     TamperSignature,
     StrayAlg,
     DropComponent,
+    /// The server sees the Host header as sent by some clients: upper case, `:443`.
+    HostNotNormalized,
+    /// The request's content type arrives changed (`charset` added by a proxy).
+    TamperContentType,
+    /// The query string is dropped on the way.
+    DropQuery,
 }
 
 struct Case {
@@ -285,6 +291,31 @@ fn cases() -> Vec<Case> {
             )
         },
         Case {
+            mutation: Mutation::HostNotNormalized,
+            ..base_case(
+                "host_header_not_normalized",
+                "The server receives Host in upper case with :443: a verifier normalizes it (lowercase, default port dropped) and accepts.",
+            )
+        },
+        Case {
+            mutation: Mutation::TamperContentType,
+            expect: "signature_mismatch",
+            ..base_case(
+                "tampered_content_type",
+                "The Content-Type header was changed on the way.",
+            )
+        },
+        Case {
+            method: "GET",
+            url: format!("{URL}/api/ng/profile/organizations?expand=skip_links"),
+            path: "/Contrast/api/ng/profile/organizations".into(),
+            query: Some("expand=skip_links"),
+            body: vec![],
+            mutation: Mutation::DropQuery,
+            expect: "signature_mismatch",
+            ..base_case("dropped_query", "The query string was dropped on the way.")
+        },
+        Case {
             mutation: Mutation::TamperPath,
             expect: "signature_mismatch",
             ..base_case("tampered_path", "The request was sent to another path.")
@@ -332,6 +363,9 @@ fn render(case: &Case) -> Vec<(String, Vec<u8>)> {
     let mut received_body = case.body.clone();
     let mut received = signed.clone();
     let (mut method, mut path) = (case.method.to_string(), case.path.clone());
+    let mut authority = case.authority.to_string();
+    let mut content_type = case.content_type.to_string();
+    let mut query = case.query;
     match case.mutation {
         Mutation::None => {}
         Mutation::TamperBodyKeepDigest => received_body.extend_from_slice(b" "),
@@ -340,6 +374,9 @@ fn render(case: &Case) -> Vec<(String, Vec<u8>)> {
             received.content_digest = contrast_auth::signing::content_digest(&received_body);
         }
         Mutation::TamperPath => path.push('x'),
+        Mutation::HostNotNormalized => authority = format!("{}:443", authority.to_uppercase()),
+        Mutation::TamperContentType => content_type.push_str("; charset=utf-8"),
+        Mutation::DropQuery => query = None,
         Mutation::TamperMethod => method = "PATCH".into(),
         Mutation::TamperSignature => {
             let mut bytes = received.signature.into_bytes();
@@ -393,10 +430,10 @@ fn render(case: &Case) -> Vec<(String, Vec<u8>)> {
             "keyids": verify_keyids,
             "request": {
                 "method": method,
-                "authority": case.authority,
+                "authority": authority,
                 "path": path,
-                "query": case.query,
-                "content_type": case.content_type,
+                "query": query,
+                "content_type": content_type,
                 "content_digest": received.content_digest,
                 "signature_input": received.signature_input,
                 "signature": received.signature,

@@ -22,6 +22,16 @@ pub enum SignError {
     },
 }
 
+impl SignError {
+    /// A stable machine-readable name (`invalid_component`, `invalid_parameter`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            SignError::InvalidComponent { .. } => "invalid_component",
+            SignError::InvalidParameter { .. } => "invalid_parameter",
+        }
+    }
+}
+
 impl fmt::Display for SignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
