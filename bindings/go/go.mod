@@ -1,0 +1,3 @@
+module github.com/contrast-security-oss/contrast-auth/bindings/go
+
+go 1.24
