@@ -289,3 +289,59 @@ fn bad_input_is_a_typed_error_naming_the_part_without_secrets() {
         }
     }
 }
+
+mod plain_url_fast_path {
+    use contrast_auth::signing::base::{split_url, split_url_parsed};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The fast path and the full URL parse give the same components for every URL.
+        #[test]
+        fn agrees_with_the_full_parse(
+            host in "[a-z0-9-]{1,8}(\\.[a-zA-Z0-9-]{1,8}){0,2}",
+            port in proptest::option::of(prop_oneof![Just("443".to_string()), Just("8443".to_string()), Just("0443".to_string()), Just("".to_string()), "[0-9]{1,6}"]),
+            path in "(/[a-zA-Z0-9._~!$&'()*+,;=:@%-]{0,6}){0,4}",
+            query in proptest::option::of("[a-zA-Z0-9._~!$&'()*+,;=:@/?%= -]{0,12}"),
+        ) {
+            let mut url = format!("https://{host}");
+            if let Some(p) = &port { url.push(':'); url.push_str(p); }
+            url.push_str(&path);
+            if let Some(q) = &query { url.push('?'); url.push_str(q); }
+            prop_assert_eq!(split_url(&url).ok(), split_url_parsed(&url).ok(), "{}", url);
+        }
+    }
+}
+
+/// Nonces come from a per-thread pool refilled every 64: across refills they stay distinct.
+#[test]
+fn pooled_nonces_are_distinct_across_refills() {
+    use contrast_auth::signing::{Message, Signer};
+    use contrast_auth::{CredentialStore, Credentials, HeaderOptions};
+    let creds = Credentials::new("https://h.example/Contrast", "agent", "service", "api").unwrap();
+    let store = CredentialStore::new(creds, HeaderOptions::default());
+    let signer = Signer::default();
+    let message = Message {
+        method: "POST",
+        url: "https://h.example/Contrast/x",
+        content_type: "application/json",
+        body: b"{}",
+    };
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..1000 {
+        let h = signer
+            .sign_from_store(&message, &store, 1_767_225_600)
+            .unwrap();
+        let nonce = h
+            .signature_input
+            .split("nonce=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_eq!(nonce.len(), 22);
+        assert!(seen.insert(nonce), "a nonce repeated");
+    }
+}

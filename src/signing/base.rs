@@ -189,6 +189,81 @@ fn check_value(name: &'static str, value: &str) -> Result<(), SignError> {
 
 /// Derives `@authority`, `@path` and `@query` from an absolute `https://` URL.
 pub fn split_url(url: &str) -> Result<(String, String, Option<String>), SignError> {
+    if let Some(parts) = split_plain_url(url) {
+        return Ok(parts);
+    }
+    split_url_parsed(url)
+}
+
+/// The fast path of [`split_url`], for the URLs agents send: `https://host[:port]/path[?query]`
+/// with a lowercase DNS host and only characters the URL parser leaves exactly as written.
+/// Anything else (IP addresses, upper case, dot segments, characters that would be
+/// percent-encoded, fragments) returns `None` and takes the full parse, so both paths
+/// always agree (`tests/signing_signer.rs` checks this over generated URLs).
+fn split_plain_url(url: &str) -> Option<(String, String, Option<String>)> {
+    let rest = url.strip_prefix("https://")?;
+    if rest.contains('#') {
+        return None;
+    }
+    let (before_query, query) = match rest.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (rest, None),
+    };
+    let (authority, path) = before_query.split_at(before_query.find('/')?);
+    let (host, port) = match authority.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    let last = host.rsplit('.').next()?;
+    if !host.split('.').all(label_ok)
+        || last.bytes().all(|b| b.is_ascii_digit())
+        || last.starts_with("xn--")
+    {
+        return None;
+    }
+    let port = match port {
+        None => None,
+        Some(p)
+            if !p.is_empty()
+                && p.len() <= 5
+                && !p.starts_with('0')
+                && p.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            let n: u16 = p.parse().ok()?;
+            (n != 443).then_some(n)
+        }
+        Some(_) => return None,
+    };
+    let plain = |b: u8, extra: &[u8]| {
+        b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/".contains(&b) || extra.contains(&b)
+    };
+    if !path.bytes().all(|b| plain(b, b"'"))
+        || path.split('/').any(is_dot_segment)
+        || path.contains("%")
+    {
+        return None;
+    }
+    if let Some(q) = query
+        && (!q.bytes().all(|b| plain(b, b"?")) || q.contains('%'))
+    {
+        return None;
+    }
+    let authority = match port {
+        Some(n) => format!("{host}:{n}"),
+        None => host.to_string(),
+    };
+    Some((authority, path.to_string(), query.map(str::to_string)))
+}
+
+/// The general path of [`split_url`]: a full parse with the `url` crate.
+pub fn split_url_parsed(url: &str) -> Result<(String, String, Option<String>), SignError> {
     let parsed = url::Url::parse(url).map_err(|_| SignError::InvalidComponent {
         component: "url",
         reason: "not an absolute URL",

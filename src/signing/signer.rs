@@ -112,13 +112,10 @@ impl Signer {
         previous: Option<&Snapshot>,
         created: u64,
     ) -> Result<SignatureHeaders, SignError> {
-        let mut nonce = [0u8; 16];
-        self.random
-            .fill(&mut nonce)
-            .map_err(|_| SignError::InvalidParameter {
-                part: "nonce",
-                reason: "the system random generator failed",
-            })?;
+        let nonce = fresh_nonce(&self.random).map_err(|_| SignError::InvalidParameter {
+            part: "nonce",
+            reason: "the system random generator failed",
+        })?;
         self.sign_with_nonce(message, current, previous, created, nonce)
     }
 
@@ -196,6 +193,43 @@ impl Signer {
             signature,
         })
     }
+}
+
+/// Nonces drawn per `getrandom` call and handed out one by one (per thread).
+const NONCES_PER_FILL: usize = 64;
+
+struct NoncePool {
+    bytes: [u8; 16 * NONCES_PER_FILL],
+    next: usize,
+    /// The process that filled the pool: a forked child refills, so parent and child never
+    /// hand out the same nonces.
+    pid: u32,
+}
+
+thread_local! {
+    static NONCE_POOL: std::cell::RefCell<NoncePool> = const {
+        std::cell::RefCell::new(NoncePool { bytes: [0; 16 * NONCES_PER_FILL], next: NONCES_PER_FILL, pid: 0 })
+    };
+}
+
+/// A fresh 16-byte nonce from the system RNG, drawn in batches (one system call per 64
+/// nonces); each nonce is wiped from the pool as it is handed out.
+fn fresh_nonce(random: &SystemRandom) -> Result<[u8; 16], ring::error::Unspecified> {
+    NONCE_POOL.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        let pid = std::process::id();
+        if pool.next >= NONCES_PER_FILL || pool.pid != pid {
+            random.fill(&mut pool.bytes)?;
+            pool.next = 0;
+            pool.pid = pid;
+        }
+        let start = pool.next * 16;
+        let mut nonce = [0u8; 16];
+        nonce.copy_from_slice(&pool.bytes[start..start + 16]);
+        pool.bytes[start..start + 16].fill(0);
+        pool.next += 1;
+        Ok(nonce)
+    })
 }
 
 /// A method is an HTTP token (RFC 9110 §5.6.2).
