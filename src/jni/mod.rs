@@ -13,7 +13,6 @@
 #![deny(clippy::unwrap_used)]
 
 mod error;
-mod nonce;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -385,10 +384,6 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_sign<'local>(
         let url = plain_string(env, &url, "url")?;
         let content_type = plain_string(env, &content_type, "contentType")?;
         let created = now_unix_seconds();
-        let nonce = nonce::next().map_err(|_| BridgeError::InvalidArgument {
-            name: "nonce",
-            reason: "the system random generator failed",
-        })?;
         let headers = with_critical_bytes(env, &body, "body", |body| {
             let message = Message {
                 method: &method,
@@ -396,15 +391,9 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_sign<'local>(
                 content_type: &content_type,
                 body,
             };
-            // The same as `Signer::sign_from_store`, with a nonce from the batched pool.
-            let current = bridge.store.load_snapshot();
-            let grace = bridge.signer.options().previous_grace;
-            let previous = (!grace.is_zero())
-                .then(|| bridge.store.previous(grace))
-                .flatten();
             bridge
                 .signer
-                .sign_with_nonce(&message, &current, previous.as_deref(), created, nonce)
+                .sign_from_store(&message, &bridge.store, created)
         })??;
         signature_lines(env, &headers)
     })
