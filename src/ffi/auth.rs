@@ -11,8 +11,8 @@ use crate::ffi::boundary::{
 };
 use crate::ffi::headers::contrast_headers;
 use crate::ffi::result::contrast_result;
-use crate::headers::HeaderOptions;
-use crate::secret::Fingerprint;
+use crate::headers::{AuthHeaders, HeaderOptions};
+use crate::secret::{Fingerprint, Secret};
 use crate::signing::Signer;
 use crate::store::{CredentialStore, RotationReport};
 use crate::transport::{Client, SendError, TransportSettings};
@@ -228,14 +228,8 @@ pub unsafe extern "C" fn contrast_auth_authorization(
     len: usize,
     out_len: *mut usize,
 ) -> contrast_result {
-    guard(|| {
-        // SAFETY: NULL or a live handle per the contract above.
-        let auth = unsafe { arg_ref(auth, "auth") }?;
-        let out = StringOut::new(buf, len, out_len)?;
-        let snapshot = auth.store.load_snapshot();
-        // SAFETY: `buf`/`len`/`out_len` are caller-owned and writable per the contract.
-        unsafe { out.write(snapshot.headers().authorization().expose_secret()) }
-    })
+    // SAFETY: the caller's contract above is the helper's contract.
+    unsafe { copy_header(auth, buf, len, out_len, AuthHeaders::authorization) }
 }
 
 /// Copies the current `API-Key` header value into `buf`, exactly like
@@ -252,13 +246,30 @@ pub unsafe extern "C" fn contrast_auth_api_key(
     len: usize,
     out_len: *mut usize,
 ) -> contrast_result {
+    // SAFETY: the caller's contract above is the helper's contract.
+    unsafe { copy_header(auth, buf, len, out_len, AuthHeaders::api_key) }
+}
+
+/// Copies one header value of the current snapshot into `buf` (shared by
+/// `contrast_auth_authorization` and `contrast_auth_api_key`).
+///
+/// # Safety
+/// `auth` is NULL or a live handle; `buf` is NULL or has `len` writable bytes; `out_len` is
+/// NULL or writable.
+unsafe fn copy_header(
+    auth: *const contrast_auth,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    pick: fn(&AuthHeaders) -> &Secret,
+) -> contrast_result {
     guard(|| {
-        // SAFETY: NULL or a live handle per the contract above.
+        // SAFETY: NULL or a live handle per this function's contract.
         let auth = unsafe { arg_ref(auth, "auth") }?;
         let out = StringOut::new(buf, len, out_len)?;
         let snapshot = auth.store.load_snapshot();
         // SAFETY: `buf`/`len`/`out_len` are caller-owned and writable per the contract.
-        unsafe { out.write(snapshot.headers().api_key().expose_secret()) }
+        unsafe { out.write(pick(snapshot.headers()).expose_secret()) }
     })
 }
 
