@@ -15,7 +15,7 @@ use crate::config::{ConfigSources, Configuration};
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::headers::{AuthHeaders, HeaderOptions};
-use crate::secret::Fingerprint;
+use crate::secret::{Fingerprint, Secret};
 use crate::signing::SigningKey;
 
 /// One immutable set of credentials with everything computed from them.
@@ -25,6 +25,7 @@ pub struct Snapshot {
     credentials: Credentials,
     headers: AuthHeaders,
     signing_key: SigningKey,
+    keyid: Secret,
 }
 
 /// Fingerprints of everything secret in a snapshot (safe to log).
@@ -62,11 +63,18 @@ impl Snapshot {
                 credentials.api_key().expose_secret(),
             ),
         };
+        let user_name = credentials.user_name().expose_secret();
+        let fingerprint = signing_key.fingerprint().to_hex();
+        let mut keyid = String::with_capacity(user_name.len() + 1 + fingerprint.len());
+        keyid.push_str(user_name);
+        keyid.push('/');
+        keyid.push_str(&fingerprint);
         Snapshot {
             generation,
             credentials,
             headers,
             signing_key,
+            keyid: Secret::new(keyid),
         }
     }
 
@@ -88,6 +96,12 @@ impl Snapshot {
     /// The HMAC key reports are signed with.
     pub fn signing_key(&self) -> &SigningKey {
         &self.signing_key
+    }
+
+    /// The signature `keyid`: `<user_name>/<fingerprint of the signing key>` (it holds the
+    /// user name, so it is kept as a secret).
+    pub fn keyid(&self) -> &Secret {
+        &self.keyid
     }
 
     /// Fingerprints of every secret in the snapshot.

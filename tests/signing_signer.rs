@@ -299,15 +299,20 @@ mod plain_url_fast_path {
         /// The fast path and the full URL parse give the same components for every URL.
         #[test]
         fn agrees_with_the_full_parse(
-            host in "[a-z0-9-]{1,8}(\\.[a-zA-Z0-9-]{1,8}){0,2}",
+            host in "(xn--)?[a-z0-9-]{1,8}(\\.[a-zA-Z0-9-]{1,8}){0,2}(\\.[0-9]{1,3})?",
             port in proptest::option::of(prop_oneof![Just("443".to_string()), Just("8443".to_string()), Just("0443".to_string()), Just("".to_string()), "[0-9]{1,6}"]),
-            path in "(/[a-zA-Z0-9._~!$&'()*+,;=:@%-]{0,6}){0,4}",
+            segments in proptest::collection::vec(prop_oneof![
+                4 => "[a-zA-Z0-9._~!$&'()*+,;=:@%\\\\-]{0,6}",
+                1 => prop_oneof![Just("."), Just(".."), Just("%2e"), Just("%2E."), Just("a\\b")].prop_map(str::to_string),
+            ], 0..5),
             query in proptest::option::of("[a-zA-Z0-9._~!$&'()*+,;=:@/?%= -]{0,12}"),
+            fragment in proptest::option::of("[a-z?/#]{0,3}"),
         ) {
             let mut url = format!("https://{host}");
             if let Some(p) = &port { url.push(':'); url.push_str(p); }
-            url.push_str(&path);
+            for segment in &segments { url.push('/'); url.push_str(segment); }
             if let Some(q) = &query { url.push('?'); url.push_str(q); }
+            if let Some(f) = &fragment { url.push('#'); url.push_str(f); }
             prop_assert_eq!(split_url(&url).ok(), split_url_parsed(&url).ok(), "{}", url);
         }
     }

@@ -18,14 +18,14 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString, JValue};
-use jni::sys::jlong;
+use jni::sys::{jint, jlong};
 use jni::{Env, EnvUnowned, jni_sig, jni_str};
 use zeroize::Zeroizing;
 
 use crate::config::ConfigSources;
 use crate::credentials::Credentials;
 use crate::headers::HeaderOptions;
-use crate::signing::{Message, SignatureHeaders, Signer, SignerOptions};
+use crate::signing::{Message, SignError, SignatureHeaders, Signer, SignerOptions};
 use crate::store::CredentialStore;
 use crate::transport::{Client, TransportSettings};
 use error::{BridgeError, ThrowJavaException};
@@ -104,54 +104,61 @@ fn optional_secret(
     }
 }
 
-/// Runs `f` over the bytes of a Java `byte[]` inside a JNI critical region (no copy where the
-/// JVM allows it). `f` must not call JNI; it only runs pure Rust.
-///
-/// The region is opened and closed with the raw JNI functions, so that no other JNI function
-/// (not even `ExceptionCheck`) runs inside it, as `-Xcheck:jni` demands.
-fn with_critical_bytes<T>(
-    env: &Env<'_>,
-    array: &JByteArray<'_>,
-    name: &'static str,
-    f: impl FnOnce(&[u8]) -> T,
-) -> Result<T, BridgeError> {
-    if array.is_null() {
-        return Err(BridgeError::NullArgument(name));
-    }
-    let len = array.len(env)?;
+/// The length of a Java array (raw JNI: no exception check afterwards, none is possible for
+/// a live, non-null array reference).
+fn array_length(env: &Env<'_>, array: &JByteArray<'_>) -> usize {
     let raw_env = env.get_raw();
-    let raw_array = array.as_raw();
-    // SAFETY: `raw_env` is this thread's valid JNIEnv (we are inside a native method), no
-    // exception is pending (the length query above succeeded), and `raw_array` is a live local
-    // reference to a `byte[]`. GetPrimitiveArrayCritical exists since JNI 1.2.
-    let ptr = unsafe {
-        ((**raw_env).v1_2.GetPrimitiveArrayCritical)(raw_env, raw_array, std::ptr::null_mut())
-    };
-    if ptr.is_null() {
-        // The JVM could not pin or copy the array and has thrown OutOfMemoryError.
-        return Err(BridgeError::Jni(jni::errors::Error::JavaException));
-    }
-    let region = CriticalRegion {
-        env: raw_env,
-        array: raw_array,
-        ptr,
-    };
-    // SAFETY: the JVM gave `len` readable bytes at `ptr`, valid until the region is released
-    // (when `region` drops, after `f` returns); they are only read.
-    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>().cast_const(), len) };
-    let result = f(bytes);
-    drop(region);
-    Ok(result)
+    // SAFETY: `raw_env` is this thread's JNIEnv, no exception is pending (callers only run
+    // after successful JNI calls), and `array` is a live, non-null local reference to a
+    // `byte[]` (checked by the callers).
+    let len = unsafe { ((**raw_env).v1_1.GetArrayLength)(raw_env, array.as_raw()) };
+    usize::try_from(len).unwrap_or(0)
 }
 
-/// Releases a critical region on drop (also if `f` panics), without copying back.
-struct CriticalRegion {
+/// A Java `byte[]` pinned in a JNI critical region (no copy where the JVM allows it),
+/// released on drop (also on panic) without copying back.
+///
+/// While any region is open, no JNI function other than Get/ReleasePrimitiveArrayCritical
+/// may run (`-Xcheck:jni` enforces it), so regions are opened with the raw functions, after
+/// every length query, and only pure Rust runs inside them.
+struct CriticalBytes {
     env: *mut jni::sys::JNIEnv,
     array: jni::sys::jarray,
     ptr: *mut std::ffi::c_void,
+    len: usize,
 }
 
-impl Drop for CriticalRegion {
+impl CriticalBytes {
+    /// Pins `array`, whose length `len` was queried before any region was opened.
+    fn open(env: &Env<'_>, array: &JByteArray<'_>, len: usize) -> Result<Self, BridgeError> {
+        let raw_env = env.get_raw();
+        let raw_array = array.as_raw();
+        // SAFETY: `raw_env` is this thread's valid JNIEnv (we are inside a native method), no
+        // exception is pending, and `raw_array` is a live, non-null local reference to a
+        // `byte[]`. GetPrimitiveArrayCritical exists since JNI 1.2 and may be nested.
+        let ptr = unsafe {
+            ((**raw_env).v1_2.GetPrimitiveArrayCritical)(raw_env, raw_array, std::ptr::null_mut())
+        };
+        if ptr.is_null() {
+            // The JVM could not pin or copy the array and has thrown OutOfMemoryError.
+            return Err(BridgeError::Jni(jni::errors::Error::JavaException));
+        }
+        Ok(CriticalBytes {
+            env: raw_env,
+            array: raw_array,
+            ptr,
+            len,
+        })
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: the JVM gave `len` readable bytes at `ptr`, valid until the region is
+        // released in `drop`, which cannot happen while this borrow lives; they are only read.
+        unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>().cast_const(), self.len) }
+    }
+}
+
+impl Drop for CriticalBytes {
     fn drop(&mut self) {
         // SAFETY: `ptr` came from GetPrimitiveArrayCritical on this `env` and `array` and is
         // released exactly once; JNI_ABORT frees a copy without writing it back.
@@ -166,27 +173,127 @@ impl Drop for CriticalRegion {
     }
 }
 
+/// Copies `bytes` into the Java `byte[]` `out` at `offset`.
+///
+/// The caller has checked that `out` is non-null and holds `offset + bytes.len()` elements,
+/// and that this fits a `jsize`.
+fn write_bytes(env: &Env<'_>, out: &JByteArray<'_>, offset: usize, bytes: &[u8]) {
+    let raw_env = env.get_raw();
+    let (Ok(start), Ok(len)) = (
+        jni::sys::jsize::try_from(offset),
+        jni::sys::jsize::try_from(bytes.len()),
+    ) else {
+        unreachable!("the caller checked that the output fits the array");
+    };
+    // SAFETY: `raw_env` is this thread's JNIEnv with no exception pending and no critical
+    // region open; `out` is a live, non-null `byte[]` of at least `start + len` elements
+    // (checked by the caller), and `bytes` is valid for `len` reads.
+    unsafe {
+        ((**raw_env).v1_1.SetByteArrayRegion)(
+            raw_env,
+            out.as_raw(),
+            start,
+            len,
+            bytes.as_ptr().cast::<jni::sys::jbyte>(),
+        );
+    }
+}
+
 fn now_unix_seconds() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
 }
 
-/// The three signature header values as one Java string, separated by `\n` (no value can hold
-/// a line feed): one string crosses the boundary instead of an array of three.
-fn signature_lines<'local>(
-    env: &mut Env<'local>,
-    headers: &SignatureHeaders,
-) -> Result<JString<'local>, BridgeError> {
-    let mut joined = String::with_capacity(
-        headers.content_digest.len() + headers.signature_input.len() + headers.signature.len() + 2,
+/// A signing request as the Java side passes it: `target` holds the UTF-8 of method, URL and
+/// content type back to back (`method_len` and `url_len` bytes, the rest), so three strings
+/// cross as one array that the Java side encodes once per target; `out` receives the headers.
+struct SignArguments<'a, 'local> {
+    target: &'a JByteArray<'local>,
+    method_len: jint,
+    url_len: jint,
+    body: &'a JByteArray<'local>,
+    out: &'a JByteArray<'local>,
+}
+
+/// The packed result of a signing call: the lengths of `Content-Digest`, `Signature-Input`
+/// and `Signature`, written back to back into `out`, as `digest << 42 | input << 21 |
+/// signature`; or, when `out` is too small, minus the length it needs (nothing is written).
+const PACKED_LENGTH_BITS: u32 = 21;
+
+/// Signs `arguments` with `sign` (which only runs pure Rust, inside the critical regions of
+/// target and body) and writes the three header values into `out`.
+fn sign_into(
+    env: &Env<'_>,
+    arguments: SignArguments<'_, '_>,
+    sign: impl FnOnce(&Message<'_>) -> Result<SignatureHeaders, SignError>,
+) -> Result<jlong, BridgeError> {
+    let SignArguments {
+        target,
+        method_len,
+        url_len,
+        body,
+        out,
+    } = arguments;
+    for (array, name) in [(target, "target"), (body, "body"), (out, "out")] {
+        if array.is_null() {
+            return Err(BridgeError::NullArgument(name));
+        }
+    }
+    let invalid = |name, reason| BridgeError::InvalidArgument { name, reason };
+    let (target_len, body_len, out_len) = (
+        array_length(env, target),
+        array_length(env, body),
+        array_length(env, out),
     );
-    joined.push_str(&headers.content_digest);
-    joined.push('\n');
-    joined.push_str(&headers.signature_input);
-    joined.push('\n');
-    joined.push_str(&headers.signature);
-    Ok(env.new_string(&joined)?)
+    let method_len =
+        usize::try_from(method_len).map_err(|_| invalid("methodLength", "is negative"))?;
+    let url_len = usize::try_from(url_len).map_err(|_| invalid("urlLength", "is negative"))?;
+    if method_len.saturating_add(url_len) > target_len {
+        return Err(invalid(
+            "target",
+            "is shorter than the method and URL lengths",
+        ));
+    }
+    let headers = {
+        let target = CriticalBytes::open(env, target, target_len)?;
+        let body = CriticalBytes::open(env, body, body_len)?;
+        let (method, rest) = target.bytes().split_at(method_len);
+        let (url, content_type) = rest.split_at(url_len);
+        let utf8 = |bytes, name| {
+            std::str::from_utf8(bytes).map_err(|_| invalid(name, "is not valid UTF-8"))
+        };
+        let message = Message {
+            method: utf8(method, "method")?,
+            url: utf8(url, "url")?,
+            content_type: utf8(content_type, "contentType")?,
+            body: body.bytes(),
+        };
+        sign(&message)?
+    };
+    let parts = [
+        headers.content_digest.as_bytes(),
+        headers.signature_input.as_bytes(),
+        headers.signature.as_bytes(),
+    ];
+    let needed: usize = parts.iter().map(|p| p.len()).sum();
+    let too_long = |_| invalid("out", "a header value is too long to pack");
+    let packed = parts.iter().try_fold(0i64, |packed, part| {
+        let len = i64::try_from(part.len()).map_err(too_long)?;
+        if len >> PACKED_LENGTH_BITS != 0 {
+            return Err(invalid("out", "a header value is too long to pack"));
+        }
+        Ok(packed << PACKED_LENGTH_BITS | len)
+    })?;
+    if needed > out_len {
+        return Ok(-i64::try_from(needed).map_err(too_long)?);
+    }
+    let mut offset = 0;
+    for part in parts {
+        write_bytes(env, out, offset, part);
+        offset += part.len();
+    }
+    Ok(packed)
 }
 
 /// `long NativeBridge.createFromCredentials(String url, String userName, String serviceKey, String apiKey)`
@@ -366,67 +473,72 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_reload<'local
     .resolve::<ThrowJavaException>()
 }
 
-/// `String NativeBridge.sign(long handle, String method, String url, String contentType, byte[] body)`:
-/// `Content-Digest`, `Signature-Input` and `Signature` (one per line), signed now with a fresh nonce.
+/// `long NativeBridge.sign(long handle, byte[] target, int methodLength, int urlLength, byte[] body, byte[] out)`:
+/// `Content-Digest`, `Signature-Input` and `Signature` into `out`, signed now with a fresh
+/// nonce; returns their packed lengths (see [`PACKED_LENGTH_BITS`]) or minus the size `out`
+/// needs.
 #[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
 pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_sign<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     handle: jlong,
-    method: JString<'local>,
-    url: JString<'local>,
-    content_type: JString<'local>,
+    target: JByteArray<'local>,
+    method_len: jint,
+    url_len: jint,
     body: JByteArray<'local>,
-) -> JString<'local> {
-    env.with_env(|env| -> Result<_, BridgeError> {
+    out: JByteArray<'local>,
+) -> jlong {
+    env.with_env(|env| -> Result<jlong, BridgeError> {
         let bridge = bridge(handle)?;
-        let method = plain_string(env, &method, "method")?;
-        let url = plain_string(env, &url, "url")?;
-        let content_type = plain_string(env, &content_type, "contentType")?;
         let created = now_unix_seconds();
-        let headers = with_critical_bytes(env, &body, "body", |body| {
-            let message = Message {
-                method: &method,
-                url: &url,
-                content_type: &content_type,
-                body,
-            };
+        let arguments = SignArguments {
+            target: &target,
+            method_len,
+            url_len,
+            body: &body,
+            out: &out,
+        };
+        sign_into(env, arguments, |message| {
             bridge
                 .signer
-                .sign_from_store(&message, &bridge.store, created)
-        })??;
-        signature_lines(env, &headers)
+                .sign_from_store(message, &bridge.store, created)
+        })
     })
     .resolve::<ThrowJavaException>()
 }
 
-/// `String NativeBridge.signWithNonce(long handle, String method, String url, String contentType,
-/// byte[] body, long created, byte[] nonce, long validitySeconds)`: deterministic signing for the
-/// shared test vectors (the previous snapshot signs too during the rotation grace period).
+/// `long NativeBridge.signWithNonce(long handle, byte[] target, int methodLength, int urlLength,
+/// byte[] body, long created, byte[] nonce, long validitySeconds, byte[] out)`: deterministic
+/// signing for the shared test vectors (the previous snapshot signs too during the rotation
+/// grace period); results as [`Java_com_contrastsecurity_auth_NativeBridge_sign`].
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_signWithNonce<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     handle: jlong,
-    method: JString<'local>,
-    url: JString<'local>,
-    content_type: JString<'local>,
+    target: JByteArray<'local>,
+    method_len: jint,
+    url_len: jint,
     body: JByteArray<'local>,
     created: jlong,
     nonce: JByteArray<'local>,
     validity_seconds: jlong,
-) -> JString<'local> {
-    env.with_env(|env| -> Result<_, BridgeError> {
+    out: JByteArray<'local>,
+) -> jlong {
+    env.with_env(|env| -> Result<jlong, BridgeError> {
         let bridge = bridge(handle)?;
-        let method = plain_string(env, &method, "method")?;
-        let url = plain_string(env, &url, "url")?;
-        let content_type = plain_string(env, &content_type, "contentType")?;
         let invalid = |name, reason| BridgeError::InvalidArgument { name, reason };
         let created = u64::try_from(created).map_err(|_| invalid("created", "is negative"))?;
         let validity = u64::try_from(validity_seconds)
             .map_err(|_| invalid("validitySeconds", "is negative"))?;
-        let nonce: [u8; 16] = with_critical_bytes(env, &nonce, "nonce", |n| n.try_into())?
+        if nonce.is_null() {
+            return Err(BridgeError::NullArgument("nonce"));
+        }
+        let nonce: [u8; 16] = env
+            .convert_byte_array(&nonce)?
+            .try_into()
             .map_err(|_| invalid("nonce", "must be 16 bytes"))?;
         let options = SignerOptions {
             validity: Duration::from_secs(validity),
@@ -435,16 +547,16 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_signWithNonce
         let signer = Signer::new(options);
         let current = bridge.store.snapshot();
         let previous = bridge.store.previous(options.previous_grace);
-        let headers = with_critical_bytes(env, &body, "body", |body| {
-            let message = Message {
-                method: &method,
-                url: &url,
-                content_type: &content_type,
-                body,
-            };
-            signer.sign_with_nonce(&message, &current, previous.as_deref(), created, nonce)
-        })??;
-        signature_lines(env, &headers)
+        let arguments = SignArguments {
+            target: &target,
+            method_len,
+            url_len,
+            body: &body,
+            out: &out,
+        };
+        sign_into(env, arguments, |message| {
+            signer.sign_with_nonce(message, &current, previous.as_deref(), created, nonce)
+        })
     })
     .resolve::<ThrowJavaException>()
 }

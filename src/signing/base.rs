@@ -1,6 +1,7 @@
 //! The RFC 9421 signature base: covered components, signature parameters, and the
 //! byte-exact base string (§2.5) that is HMAC'd.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::signing::error::SignError;
@@ -60,29 +61,40 @@ pub struct SignatureParams {
 impl SignatureParams {
     /// The serialized value of `@signature-params`: the inner list and its parameters.
     pub fn serialize(&self) -> Result<String, SignError> {
-        let mut out = String::with_capacity(160 + self.keyid.len());
-        out.push('(');
-        for (i, c) in COMPONENTS.iter().enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push('"');
-            out.push_str(c);
-            out.push('"');
-        }
-        out.push(')');
-        let _ = write!(
-            out,
-            ";created={};expires={};nonce=",
-            self.created, self.expires
-        );
-        push_sf_string(&mut out, "nonce", &self.nonce)?;
-        out.push_str(";keyid=");
-        push_sf_string(&mut out, "keyid", &self.keyid)?;
-        out.push_str(";tag=");
-        push_sf_string(&mut out, "tag", &self.tag)?;
-        Ok(out)
+        serialize_params(
+            self.created,
+            self.expires,
+            &self.nonce,
+            &self.keyid,
+            &self.tag,
+        )
     }
+}
+
+/// The covered components as an inner list: `("@method" "@authority" ...)`.
+const INNER_LIST: &str =
+    r#"("@method" "@authority" "@path" "@query" "content-type" "content-digest")"#;
+
+/// [`SignatureParams::serialize`] over borrowed values (the signer's path: no copies of the
+/// nonce, keyid or tag).
+pub fn serialize_params(
+    created: u64,
+    expires: u64,
+    nonce: &str,
+    keyid: &str,
+    tag: &str,
+) -> Result<String, SignError> {
+    // 40 digits for both times, 30 for the parameter names, quotes and separators.
+    let mut out =
+        String::with_capacity(INNER_LIST.len() + 70 + nonce.len() + keyid.len() + tag.len());
+    out.push_str(INNER_LIST);
+    let _ = write!(out, ";created={created};expires={expires};nonce=");
+    push_sf_string(&mut out, "nonce", nonce)?;
+    out.push_str(";keyid=");
+    push_sf_string(&mut out, "keyid", keyid)?;
+    out.push_str(";tag=");
+    push_sf_string(&mut out, "tag", tag)?;
+    Ok(out)
 }
 
 /// Appends an RFC 8941 sf-string (`"` and `\` escaped; printable ASCII only).
@@ -131,20 +143,28 @@ pub fn signature_base(
         components.path
     };
     let query = components.query.unwrap_or("");
-    let mut at_query = String::with_capacity(query.len() + 1);
-    at_query.push('?');
-    at_query.push_str(query);
-    base_from_lines(
-        &[
-            ("@method", components.method),
-            ("@authority", components.authority),
-            ("@path", path),
-            ("@query", &at_query),
-            ("content-type", components.content_type.trim()),
-            ("content-digest", components.content_digest.trim()),
-        ],
-        serialized_params,
-    )
+    let content_type = components.content_type.trim();
+    let content_digest = components.content_digest.trim();
+    let values = [
+        ("@method", "", components.method),
+        ("@authority", "", components.authority),
+        ("@path", "", path),
+        ("@query", "?", query),
+        ("content-type", "", content_type),
+        ("content-digest", "", content_digest),
+    ];
+    let len: usize = values
+        .iter()
+        .map(|(n, p, v)| n.len() + p.len() + v.len() + 5)
+        .sum();
+    let mut out = String::with_capacity(len + 22 + serialized_params.len());
+    for (name, prefix, value) in values {
+        check_value(name, value)?;
+        push_line_parts(&mut out, name, prefix, value);
+    }
+    out.push_str("\"@signature-params\": ");
+    out.push_str(serialized_params);
+    Ok(out)
 }
 
 /// The general RFC 9421 §2.5 construction over any (component name, value) list; the
@@ -165,12 +185,18 @@ pub fn base_from_lines(
 
 fn push_line(out: &mut String, name: &'static str, value: &str) -> Result<(), SignError> {
     check_value(name, value)?;
+    push_line_parts(out, name, "", value);
+    Ok(())
+}
+
+/// `"name": <prefix><value>` and a LF (the value already checked).
+fn push_line_parts(out: &mut String, name: &str, prefix: &str, value: &str) {
     out.push('"');
     out.push_str(name);
     out.push_str("\": ");
+    out.push_str(prefix);
     out.push_str(value);
     out.push('\n');
-    Ok(())
 }
 
 /// A component value may not contain CR, LF or other control characters (they would
@@ -187,8 +213,19 @@ fn check_value(name: &'static str, value: &str) -> Result<(), SignError> {
     Ok(())
 }
 
+/// `@authority`, `@path` and `@query` of a URL, borrowed from it where they appear as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlComponents<'a> {
+    /// Lowercase host, with `:port` unless it is 443.
+    pub authority: Cow<'a, str>,
+    /// The path as sent, `/` when empty.
+    pub path: Cow<'a, str>,
+    /// The query without its `?`, or `None` when there is none.
+    pub query: Option<Cow<'a, str>>,
+}
+
 /// Derives `@authority`, `@path` and `@query` from an absolute `https://` URL.
-pub fn split_url(url: &str) -> Result<(String, String, Option<String>), SignError> {
+pub fn split_url(url: &str) -> Result<UrlComponents<'_>, SignError> {
     if let Some(parts) = split_plain_url(url) {
         return Ok(parts);
     }
@@ -196,40 +233,33 @@ pub fn split_url(url: &str) -> Result<(String, String, Option<String>), SignErro
 }
 
 /// The fast path of [`split_url`], for the URLs agents send: `https://host[:port]/path[?query]`
-/// with a lowercase DNS host and only characters the URL parser leaves exactly as written.
+/// with a lowercase DNS host and only characters the URL parser leaves exactly as written, so
+/// every component is a slice of `url` (no allocation).
 /// Anything else (IP addresses, upper case, dot segments, characters that would be
 /// percent-encoded, fragments) returns `None` and takes the full parse, so both paths
 /// always agree (`tests/signing_signer.rs` checks this over generated URLs).
-fn split_plain_url(url: &str) -> Option<(String, String, Option<String>)> {
+fn split_plain_url(url: &str) -> Option<UrlComponents<'_>> {
     let rest = url.strip_prefix("https://")?;
-    if rest.contains('#') {
+    let bytes = rest.as_bytes();
+    // Authority: up to the first `/` (a `?`, `#` or the end before it takes the full parse).
+    let slash = bytes
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))?;
+    if bytes[slash] != b'/' {
         return None;
     }
-    let (before_query, query) = match rest.split_once('?') {
-        Some((a, q)) => (a, Some(q)),
-        None => (rest, None),
-    };
-    let (authority, path) = before_query.split_at(before_query.find('/')?);
+    let authority = &rest[..slash];
     let (host, port) = match authority.split_once(':') {
         Some((h, p)) => (h, Some(p)),
         None => (authority, None),
     };
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    };
-    let last = host.rsplit('.').next()?;
-    if !host.split('.').all(label_ok)
-        || last.bytes().all(|b| b.is_ascii_digit())
-        || last.starts_with("xn--")
-    {
+    if !is_plain_dns_host(host) {
         return None;
     }
-    let port = match port {
-        None => None,
+    // A port is kept as written only in its canonical form (digits, no leading zero), which
+    // is how the parser prints it; the default port 443 is dropped.
+    let authority = match port {
+        None => authority,
         Some(p)
             if !p.is_empty()
                 && p.len() <= 5
@@ -237,33 +267,105 @@ fn split_plain_url(url: &str) -> Option<(String, String, Option<String>)> {
                 && p.bytes().all(|b| b.is_ascii_digit()) =>
         {
             let n: u16 = p.parse().ok()?;
-            (n != 443).then_some(n)
+            if n == 443 { host } else { authority }
         }
         Some(_) => return None,
     };
-    let plain = |b: u8, extra: &[u8]| {
-        b.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/".contains(&b) || extra.contains(&b)
-    };
-    if !path.bytes().all(|b| plain(b, b"'"))
-        || path.split('/').any(is_dot_segment)
-        || path.contains("%")
-    {
+    // Path: one pass, ending at `?`; no `#`, no dot segment, only bytes kept as written.
+    let mut segment_start = slash + 1;
+    let mut query_start = None;
+    for (i, &b) in bytes.iter().enumerate().skip(slash + 1) {
+        match b {
+            b'/' | b'?' => {
+                if is_plain_dot_segment(&bytes[segment_start..i]) {
+                    return None;
+                }
+                if b == b'?' {
+                    query_start = Some(i);
+                    break;
+                }
+                segment_start = i + 1;
+            }
+            _ if URL_BYTE_CLASS[usize::from(b)] & PLAIN_IN_PATH == 0 => return None,
+            _ => {}
+        }
+    }
+    let path_end = query_start.unwrap_or(bytes.len());
+    if query_start.is_none() && is_plain_dot_segment(&bytes[segment_start..]) {
         return None;
     }
-    if let Some(q) = query
-        && (!q.bytes().all(|b| plain(b, b"?")) || q.contains('%'))
-    {
-        return None;
-    }
-    let authority = match port {
-        Some(n) => format!("{host}:{n}"),
-        None => host.to_string(),
+    let query = match query_start {
+        Some(q) => {
+            let query = &rest[q + 1..];
+            if !query
+                .bytes()
+                .all(|b| URL_BYTE_CLASS[usize::from(b)] & PLAIN_IN_QUERY != 0)
+            {
+                return None;
+            }
+            Some(Cow::Borrowed(query))
+        }
+        None => None,
     };
-    Some((authority, path.to_string(), query.map(str::to_string)))
+    Some(UrlComponents {
+        authority: Cow::Borrowed(authority),
+        path: Cow::Borrowed(&rest[slash..path_end]),
+        query,
+    })
 }
 
+/// A lowercase DNS name the URL parser keeps as written: labels of `a-z`, `0-9` and inner
+/// `-`, none an IDNA `xn--` label (the parser validates those), the last one not numeric
+/// (an IPv4 address).
+fn is_plain_dns_host(host: &str) -> bool {
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && !l.starts_with("xn--")
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    let last = host.rsplit('.').next().unwrap_or_default();
+    host.split('.').all(label_ok) && !last.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `.` or `..` (without percent-encoding, which the fast path does not take).
+fn is_plain_dot_segment(segment: &[u8]) -> bool {
+    matches!(segment, b"." | b"..")
+}
+
+/// The byte may appear as is in a path the URL parser leaves unchanged.
+const PLAIN_IN_PATH: u8 = 1;
+/// The byte may appear as is in a query the URL parser leaves unchanged.
+const PLAIN_IN_QUERY: u8 = 2;
+
+/// Classes of every byte for the fast path: ASCII letters, digits and `-._~!$&()*+,;=:@/`
+/// in both; `'` in paths only, `?` in queries only. Never `%`, `#`, controls or non-ASCII.
+const URL_BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let both = PLAIN_IN_PATH | PLAIN_IN_QUERY;
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = both;
+        }
+        b += 1;
+    }
+    let punctuation = b"-._~!$&()*+,;=:@/";
+    let mut i = 0;
+    while i < punctuation.len() {
+        table[punctuation[i] as usize] = both;
+        i += 1;
+    }
+    table[b'\'' as usize] = PLAIN_IN_PATH;
+    table[b'?' as usize] = PLAIN_IN_QUERY;
+    table
+};
+
 /// The general path of [`split_url`]: a full parse with the `url` crate.
-pub fn split_url_parsed(url: &str) -> Result<(String, String, Option<String>), SignError> {
+pub fn split_url_parsed(url: &str) -> Result<UrlComponents<'static>, SignError> {
     let parsed = url::Url::parse(url).map_err(|_| SignError::InvalidComponent {
         component: "url",
         reason: "not an absolute URL",
@@ -291,7 +393,11 @@ pub fn split_url_parsed(url: &str) -> Result<(String, String, Option<String>), S
     } else {
         parsed.path().to_string()
     };
-    Ok((authority, path, parsed.query().map(str::to_string)))
+    Ok(UrlComponents {
+        authority: Cow::Owned(authority),
+        path: Cow::Owned(path),
+        query: parsed.query().map(|q| Cow::Owned(q.to_string())),
+    })
 }
 
 /// Rejects a path the URL parser would rewrite beyond percent-encoding: dot segments (`.`,
@@ -342,15 +448,46 @@ mod tests {
 
     #[test]
     fn split_url_derives_components() {
-        let (a, p, q) = split_url("https://H.Example:443/Contrast/a%20b?x=1&y").unwrap();
+        let parts = |url| {
+            let c = split_url(url).unwrap();
+            (
+                c.authority.into_owned(),
+                c.path.into_owned(),
+                c.query.map(Cow::into_owned),
+            )
+        };
+        let s = |v: &str| v.to_string();
         assert_eq!(
-            (a.as_str(), p.as_str(), q.as_deref()),
-            ("h.example", "/Contrast/a%20b", Some("x=1&y"))
+            parts("https://H.Example:443/Contrast/a%20b?x=1&y"),
+            (s("h.example"), s("/Contrast/a%20b"), Some(s("x=1&y")))
         );
-        let (a, p, q) = split_url("https://h.example:8443").unwrap();
-        assert_eq!((a.as_str(), p.as_str(), q), ("h.example:8443", "/", None));
-        let (_, p, q) = split_url("https://h.example/a?#frag").unwrap();
-        assert_eq!((p.as_str(), q.as_deref()), ("/a", Some("")));
+        assert_eq!(
+            parts("https://h.example:8443"),
+            (s("h.example:8443"), s("/"), None)
+        );
+        assert_eq!(
+            parts("https://h.example/a?#frag"),
+            (s("h.example"), s("/a"), Some(s("")))
+        );
+        // The fast path borrows, drops the default port and keeps others as written.
+        for (url, authority) in [
+            ("https://h.example:443/a?b", "h.example"),
+            ("https://h.example:8443/a", "h.example:8443"),
+            ("https://h.example/a", "h.example"),
+        ] {
+            let c = split_url(url).unwrap();
+            assert!(
+                matches!(c.authority, Cow::Borrowed(a) if a == authority),
+                "{url}"
+            );
+            assert!(matches!(c.path, Cow::Borrowed("/a")), "{url}");
+        }
+    }
+
+    #[test]
+    fn inner_list_names_the_components_in_order() {
+        let quoted: Vec<String> = COMPONENTS.iter().map(|c| format!("\"{c}\"")).collect();
+        assert_eq!(INNER_LIST, format!("({})", quoted.join(" ")));
     }
 
     #[test]

@@ -2,19 +2,25 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use ring::digest;
+use sha2::{Digest, Sha256};
 
 /// The `Content-Digest` header name.
 pub const CONTENT_DIGEST: &str = "Content-Digest";
 
 /// `sha-256=:<standard base64 of SHA-256(body)>:` for the body as sent.
 pub fn content_digest(body: &[u8]) -> String {
-    let hash = digest::digest(&digest::SHA256, body);
+    let hash = sha256(body);
     let mut out = String::with_capacity(12 + 44);
     out.push_str("sha-256=:");
-    STANDARD.encode_string(hash.as_ref(), &mut out);
+    STANDARD.encode_string(hash, &mut out);
     out.push(':');
     out
+}
+
+/// SHA-256 of `bytes` (RustCrypto `sha2`: SHA-NI or the ARMv8 extensions when the CPU has
+/// them, as fast as ring's assembly on large bodies and faster on small ones).
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
 }
 
 /// The SHA-256 bytes of a `Content-Digest` header value, if it has a well-formed

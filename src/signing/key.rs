@@ -1,8 +1,13 @@
 //! The HMAC-SHA256 key reports are signed with, derived once per credential snapshot.
 
+use hmac::{Hmac, KeyInit, Mac};
 use ring::hkdf;
+use sha2::Sha256;
 
 use crate::secret::{Fingerprint, SecretBytes};
+
+/// Length of an HMAC-SHA256 tag in bytes.
+pub const TAG_LEN: usize = 32;
 
 /// Length of a derived signing key in bytes.
 pub const DERIVED_KEY_LEN: usize = 32;
@@ -22,23 +27,55 @@ pub enum SigningKeyOrigin {
     Derived,
 }
 
-/// An HMAC-SHA256 signing key with its fingerprint. Zeroized on drop, redacted in Debug.
-#[derive(Debug)]
+/// An HMAC-SHA256 signing key with its fingerprint, and the HMAC state keyed with it once
+/// (inner and outer pads already hashed), so each signature starts from a copy. Key and state
+/// are zeroized on drop (the state by `sha2`'s `zeroize` feature) and redacted in Debug.
 pub struct SigningKey {
     bytes: SecretBytes,
+    mac: Hmac<Sha256>,
     fingerprint: Fingerprint,
     origin: SigningKeyOrigin,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("bytes", &self.bytes)
+            .field("fingerprint", &self.fingerprint)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SigningKey {
     /// A configured key (already decoded from base64 and length-checked by configuration).
     pub fn configured(bytes: SecretBytes) -> Self {
-        let fingerprint = bytes.fingerprint();
+        SigningKey::with_origin(bytes, SigningKeyOrigin::Configured)
+    }
+
+    fn with_origin(bytes: SecretBytes, origin: SigningKeyOrigin) -> Self {
+        let mac = Hmac::<Sha256>::new_from_slice(bytes.expose_secret())
+            .expect("HMAC takes keys of any length");
         SigningKey {
+            fingerprint: bytes.fingerprint(),
             bytes,
-            fingerprint,
-            origin: SigningKeyOrigin::Configured,
+            mac,
+            origin,
         }
+    }
+
+    /// HMAC-SHA256 of `message` under this key.
+    pub fn sign(&self, message: &[u8]) -> [u8; TAG_LEN] {
+        let mut mac = self.mac.clone();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Whether `tag` is the HMAC-SHA256 of `message` under this key (constant-time).
+    pub fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
+        let mut mac = self.mac.clone();
+        mac.update(message);
+        mac.verify_slice(tag).is_ok()
     }
 
     /// Derives the key from both layers with HKDF-SHA256 (RFC 5869):
@@ -53,13 +90,7 @@ impl SigningKey {
         let mut out = vec![0u8; DERIVED_KEY_LEN];
         okm.fill(&mut out)
             .expect("the output buffer has the requested length");
-        let bytes = SecretBytes::new(out);
-        let fingerprint = bytes.fingerprint();
-        SigningKey {
-            bytes,
-            fingerprint,
-            origin: SigningKeyOrigin::Derived,
-        }
+        SigningKey::with_origin(SecretBytes::new(out), SigningKeyOrigin::Derived)
     }
 
     /// Builds a key from raw bytes for verification (the server side).
@@ -86,6 +117,7 @@ impl SigningKey {
     pub fn duplicate(&self) -> Self {
         SigningKey {
             bytes: self.bytes.duplicate(),
+            mac: self.mac.clone(),
             fingerprint: self.fingerprint,
             origin: self.origin,
         }
@@ -120,6 +152,33 @@ mod tests {
         assert_eq!(
             hex,
             "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"
+        );
+    }
+
+    /// RFC 4231 test case 2 ("Jefe") through the cached keyed state, twice (each signature
+    /// starts from a fresh copy), and its verification.
+    #[test]
+    fn hmac_sha256_rfc4231_case_2() {
+        let key = SigningKey::from_bytes(b"Jefe");
+        let message = b"what do ya want for nothing?";
+        let expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+        for _ in 0..2 {
+            let hex: String = key
+                .sign(message)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(hex, expected);
+        }
+        let tag = key.sign(message);
+        assert!(key.verify(message, &tag));
+        assert!(key.duplicate().verify(message, &tag));
+        assert!(!key.verify(b"what do ya want for nothing!", &tag));
+        assert!(!key.verify(message, &tag[..31]));
+        let debug = format!("{key:?}");
+        assert!(
+            !debug.contains("Jefe") && debug.contains("REDACTED"),
+            "{debug}"
         );
     }
 

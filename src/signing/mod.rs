@@ -6,6 +6,7 @@ pub mod base;
 pub mod digest;
 pub mod error;
 pub mod key;
+pub mod nonce;
 pub mod replay;
 pub mod signer;
 pub mod verifier;

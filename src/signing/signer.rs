@@ -4,12 +4,12 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use ring::hmac;
-use ring::rand::{SecureRandom, SystemRandom};
+use ring::rand::SystemRandom;
 
-use crate::signing::base::{self, Components, LABEL, PREVIOUS_LABEL, SignatureParams, TAG};
+use crate::signing::base::{self, Components, LABEL, PREVIOUS_LABEL, TAG};
 use crate::signing::digest::content_digest;
 use crate::signing::error::SignError;
+use crate::signing::nonce;
 use crate::store::{CredentialStore, Snapshot};
 
 /// The `Signature-Input` header name.
@@ -84,10 +84,10 @@ impl Default for Signer {
     }
 }
 
-/// The `keyid` of a snapshot: `<user_name>/<fingerprint of the HMAC key>`.
+/// The `keyid` of a snapshot: `<user_name>/<fingerprint of the HMAC key>` (a copy of
+/// [`Snapshot::keyid`], for verifiers' key lists).
 pub fn keyid(snapshot: &Snapshot) -> String {
-    let user = snapshot.credentials().user_name().expose_secret();
-    format!("{user}/{}", snapshot.signing_key().fingerprint())
+    snapshot.keyid().expose_secret().to_string()
 }
 
 impl Signer {
@@ -112,7 +112,7 @@ impl Signer {
         previous: Option<&Snapshot>,
         created: u64,
     ) -> Result<SignatureHeaders, SignError> {
-        let nonce = fresh_nonce(&self.random).map_err(|_| SignError::InvalidParameter {
+        let nonce = nonce::fresh_nonce(&self.random).map_err(|_| SignError::InvalidParameter {
             part: "nonce",
             reason: "the system random generator failed",
         })?;
@@ -146,35 +146,37 @@ impl Signer {
         nonce: [u8; 16],
     ) -> Result<SignatureHeaders, SignError> {
         check_method(message.method)?;
-        let (authority, path, query) = base::split_url(message.url)?;
+        let url = base::split_url(message.url)?;
         let digest = content_digest(message.body);
         let components = Components {
             method: message.method,
-            authority: &authority,
-            path: &path,
-            query: query.as_deref(),
+            authority: &url.authority,
+            path: &url.path,
+            query: url.query.as_deref(),
             content_type: message.content_type,
             content_digest: &digest,
         };
-        let nonce = URL_SAFE_NO_PAD.encode(nonce);
+        let mut nonce_buf = [0u8; 22];
+        let nonce_len = URL_SAFE_NO_PAD
+            .encode_slice(nonce, &mut nonce_buf)
+            .expect("16 bytes are 22 base64url characters");
+        let nonce = std::str::from_utf8(&nonce_buf[..nonce_len]).expect("base64 is ASCII");
         let expires = created.saturating_add(self.options.validity.as_secs());
-        let mut input = String::with_capacity(512);
-        let mut signature = String::with_capacity(128);
         // A previous snapshot with the same key (e.g. only the URL changed) adds nothing.
-        let previous = previous.filter(|p| keyid(p) != keyid(current));
+        let previous = previous.filter(|p| p.keyid() != current.keyid());
+        // Sized up front: the input holds the keyid (the user name), so it must not grow.
+        let keyid_len = previous
+            .map_or(0, |p| p.keyid().len())
+            .max(current.keyid().len());
+        let signatures = 1 + usize::from(previous.is_some());
+        let mut input = String::with_capacity(signatures * (INPUT_MEMBER_LEN + keyid_len));
+        let mut signature = String::with_capacity(signatures * SIGNATURE_MEMBER_LEN);
         for (label, snapshot) in [(LABEL, Some(current)), (PREVIOUS_LABEL, previous)] {
             let Some(snapshot) = snapshot else { continue };
-            let params = SignatureParams {
-                created,
-                expires,
-                nonce: nonce.clone(),
-                keyid: keyid(snapshot),
-                tag: TAG.to_string(),
-            }
-            .serialize()?;
+            let keyid = snapshot.keyid().expose_secret();
+            let params = base::serialize_params(created, expires, nonce, keyid, TAG)?;
             let base = base::signature_base(&components, &params)?;
-            let key = hmac::Key::new(hmac::HMAC_SHA256, snapshot.signing_key().expose_secret());
-            let tag = hmac::sign(&key, base.as_bytes());
+            let tag = snapshot.signing_key().sign(base.as_bytes());
             if !input.is_empty() {
                 input.push_str(", ");
                 signature.push_str(", ");
@@ -184,7 +186,7 @@ impl Signer {
             input.push_str(&params);
             signature.push_str(label);
             signature.push_str("=:");
-            STANDARD.encode_string(tag.as_ref(), &mut signature);
+            STANDARD.encode_string(tag, &mut signature);
             signature.push(':');
         }
         Ok(SignatureHeaders {
@@ -195,42 +197,11 @@ impl Signer {
     }
 }
 
-/// Nonces drawn per `getrandom` call and handed out one by one (per thread).
-const NONCES_PER_FILL: usize = 64;
-
-struct NoncePool {
-    bytes: [u8; 16 * NONCES_PER_FILL],
-    next: usize,
-    /// The process that filled the pool: a forked child refills, so parent and child never
-    /// hand out the same nonces.
-    pid: u32,
-}
-
-thread_local! {
-    static NONCE_POOL: std::cell::RefCell<NoncePool> = const {
-        std::cell::RefCell::new(NoncePool { bytes: [0; 16 * NONCES_PER_FILL], next: NONCES_PER_FILL, pid: 0 })
-    };
-}
-
-/// A fresh 16-byte nonce from the system RNG, drawn in batches (one system call per 64
-/// nonces); each nonce is wiped from the pool as it is handed out.
-fn fresh_nonce(random: &SystemRandom) -> Result<[u8; 16], ring::error::Unspecified> {
-    NONCE_POOL.with(|pool| {
-        let mut pool = pool.borrow_mut();
-        let pid = std::process::id();
-        if pool.next >= NONCES_PER_FILL || pool.pid != pid {
-            random.fill(&mut pool.bytes)?;
-            pool.next = 0;
-            pool.pid = pid;
-        }
-        let start = pool.next * 16;
-        let mut nonce = [0u8; 16];
-        nonce.copy_from_slice(&pool.bytes[start..start + 16]);
-        pool.bytes[start..start + 16].fill(0);
-        pool.next += 1;
-        Ok(nonce)
-    })
-}
+/// Upper bound of one `Signature-Input` member and its `, ` separator, without the keyid:
+/// label (13), `=`, inner list (73), parameters with 20-digit times (83), nonce (22), tag (16).
+const INPUT_MEMBER_LEN: usize = 216;
+/// Upper bound of one `Signature` member and its separator: label, `=:`, 44, `:`, `, `.
+const SIGNATURE_MEMBER_LEN: usize = 64;
 
 /// A method is an HTTP token (RFC 9110 §5.6.2).
 fn check_method(method: &str) -> Result<(), SignError> {

@@ -8,11 +8,10 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use ring::{digest, hmac};
 
 use crate::secret::constant_time_eq;
 use crate::signing::base::{self, COMPONENTS, Components, TAG};
-use crate::signing::digest::sha256_member;
+use crate::signing::digest::{sha256, sha256_member};
 use crate::signing::error::VerifyError;
 use crate::signing::key::SigningKey;
 use crate::signing::replay::ReplayCache;
@@ -193,11 +192,8 @@ impl Verifier {
                 reason: "must be after created and within 900 s of it",
             });
         }
-        let key_bytes = {
-            let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
-            let key = keys.get(&*keyid).ok_or(VerifyError::UnknownKey)?;
-            hmac::Key::new(hmac::HMAC_SHA256, key.expose_secret())
-        };
+        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
+        let key = keys.get(&*keyid).ok_or(VerifyError::UnknownKey)?;
         if created > now.saturating_add(self.options.tolerance.as_secs()) {
             return Err(VerifyError::FromTheFuture);
         }
@@ -225,13 +221,15 @@ impl Verifier {
                 reason: "a covered component contains a control character",
             }
         })?;
-        hmac::verify(&key_bytes, base.as_bytes(), mac)
-            .map_err(|_| VerifyError::SignatureMismatch)?;
+        if !key.verify(base.as_bytes(), mac) {
+            return Err(VerifyError::SignatureMismatch);
+        }
+        drop(keys);
         let expected = sha256_member(content_digest).ok_or(VerifyError::Malformed {
             part: "Content-Digest",
             reason: "no well-formed sha-256 member",
         })?;
-        let actual = digest::digest(&digest::SHA256, request.body);
+        let actual = sha256(request.body);
         if !constant_time_eq(&expected, actual.as_ref()) {
             return Err(VerifyError::DigestMismatch);
         }

@@ -1,6 +1,7 @@
 package com.contrastsecurity.auth;
 
 import java.lang.ref.Cleaner;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,6 +43,14 @@ public final class ContrastAuth implements AutoCloseable {
     private final Handle handle;
     private final Cleaner.Cleanable cleanable;
     private final AtomicReference<HeaderPair> headers;
+    /** The last signing target, reused while agents sign to the same one (benign race). */
+    private volatile SignTarget lastTarget;
+
+    /** Bits per length in the packed result of {@code NativeBridge.sign}. */
+    private static final int PACKED_LENGTH_BITS = 21;
+    private static final long PACKED_LENGTH_MASK = (1L << PACKED_LENGTH_BITS) - 1;
+    /** Per-thread output buffer of the native signer (grown for very long user names). */
+    private static final ThreadLocal<byte[]> SIGN_BUFFER = ThreadLocal.withInitial(() -> new byte[1024]);
 
     /** The native handle and the lock that keeps it alive during calls (no reference to the owner). */
     private static final class Handle implements Runnable {
@@ -226,9 +235,16 @@ public final class ContrastAuth implements AutoCloseable {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(contentType, "contentType");
         Objects.requireNonNull(body, "body");
+        SignTarget target = target(method, url, contentType);
         long h = handle.acquire();
         try {
-            return signatureMap(NativeBridge.sign(h, method, url, contentType, body));
+            byte[] out = SIGN_BUFFER.get();
+            long packed;
+            while ((packed = NativeBridge.sign(h, target.bytes, target.methodLength, target.urlLength,
+                    body, out)) < 0) {
+                out = growSignBuffer(packed);
+            }
+            return signatureMap(out, packed);
         } finally {
             handle.release();
         }
@@ -237,23 +253,49 @@ public final class ContrastAuth implements AutoCloseable {
     /** Deterministic signing for the shared test vectors (fixed time and nonce). */
     Map<String, String> signWithNonce(String method, String url, String contentType, byte[] body,
             long created, byte[] nonce, long validitySeconds) {
+        SignTarget target = target(method, url, contentType);
         long h = handle.acquire();
         try {
-            return signatureMap(NativeBridge.signWithNonce(h, method, url, contentType, body,
-                    created, nonce, validitySeconds));
+            byte[] out = SIGN_BUFFER.get();
+            long packed;
+            while ((packed = NativeBridge.signWithNonce(h, target.bytes, target.methodLength,
+                    target.urlLength, body, created, nonce, validitySeconds, out)) < 0) {
+                out = growSignBuffer(packed);
+            }
+            return signatureMap(out, packed);
         } finally {
             handle.release();
         }
     }
 
-    /** Splits the native result: Content-Digest, Signature-Input and Signature, one per line. */
-    private static Map<String, String> signatureMap(String lines) {
-        int first = lines.indexOf('\n');
-        int second = lines.indexOf('\n', first + 1);
+    /** The cached encoding of the last target if it is this one, else a new (cached) one. */
+    private SignTarget target(String method, String url, String contentType) {
+        SignTarget target = SignTarget.reuseOrEncode(lastTarget, method, url, contentType);
+        lastTarget = target;
+        return target;
+    }
+
+    /** A larger per-thread output buffer: {@code packed} is minus the size the native side needs. */
+    private static byte[] growSignBuffer(long packed) {
+        byte[] out = new byte[Math.toIntExact(-packed)];
+        SIGN_BUFFER.set(out);
+        return out;
+    }
+
+    /**
+     * The three values the native side wrote back to back into {@code out}; {@code packed} holds
+     * their lengths, 21 bits each (Content-Digest, Signature-Input, Signature). They are
+     * printable ASCII, so ISO-8859-1 decodes them exactly (and fastest).
+     */
+    private static Map<String, String> signatureMap(byte[] out, long packed) {
+        int signatureLength = (int) (packed & PACKED_LENGTH_MASK);
+        int inputLength = (int) ((packed >>> PACKED_LENGTH_BITS) & PACKED_LENGTH_MASK);
+        int digestLength = (int) (packed >>> (2 * PACKED_LENGTH_BITS));
         Map<String, String> map = new LinkedHashMap<>(4);
-        map.put(CONTENT_DIGEST, lines.substring(0, first));
-        map.put(SIGNATURE_INPUT, lines.substring(first + 1, second));
-        map.put(SIGNATURE, lines.substring(second + 1));
+        map.put(CONTENT_DIGEST, new String(out, 0, digestLength, StandardCharsets.ISO_8859_1));
+        map.put(SIGNATURE_INPUT, new String(out, digestLength, inputLength, StandardCharsets.ISO_8859_1));
+        map.put(SIGNATURE, new String(out, digestLength + inputLength, signatureLength,
+                StandardCharsets.ISO_8859_1));
         return Collections.unmodifiableMap(map);
     }
 

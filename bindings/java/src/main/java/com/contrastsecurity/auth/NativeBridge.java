@@ -30,12 +30,19 @@ final class NativeBridge {
 
     static native long reload(long handle) throws ContrastAuthException;
 
-    /** Returns Content-Digest, Signature-Input and Signature, one per line. */
-    static native String sign(long handle, String method, String url, String contentType,
-            byte[] body);
+    /**
+     * Signs now with a fresh nonce. {@code target} holds the UTF-8 of method, URL and content
+     * type back to back ({@code methodLength} and {@code urlLength} bytes, then the rest).
+     * Writes Content-Digest, Signature-Input and Signature back to back into {@code out} and
+     * returns their lengths packed 21 bits each (digest highest); or, if {@code out} is too
+     * small, minus the size it needs (nothing written).
+     */
+    static native long sign(long handle, byte[] target, int methodLength, int urlLength,
+            byte[] body, byte[] out);
 
-    static native String signWithNonce(long handle, String method, String url,
-            String contentType, byte[] body, long created, byte[] nonce, long validitySeconds);
+    /** {@link #sign} with a fixed creation time, nonce and validity (for the test vectors). */
+    static native long signWithNonce(long handle, byte[] target, int methodLength, int urlLength,
+            byte[] body, long created, byte[] nonce, long validitySeconds, byte[] out);
 
     static native SendResult send(long handle, String method, String path, String contentType,
             byte[] body) throws ContrastAuthException;

@@ -1,5 +1,6 @@
 package com.contrastsecurity.auth;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,8 +41,15 @@ class BadInputTest {
                 () -> NativeBridge.createFromEnvironment(new String[] {"contrast.api.url"}, new String[] {null}));
         long handle = NativeBridge.createFromCredentials(TestSupport.URL, USER, SK, AK);
         try {
-            assertThrows(NullPointerException.class, () -> NativeBridge.sign(handle, "POST", TestSupport.URL, "text/plain", null));
-            assertThrows(NullPointerException.class, () -> NativeBridge.sign(handle, "POST", null, "text/plain", new byte[1]));
+            byte[] target = ("POST" + TestSupport.URL + "text/plain").getBytes(StandardCharsets.UTF_8);
+            int urlLength = TestSupport.URL.length();
+            byte[] out = new byte[1024];
+            e = assertThrows(NullPointerException.class, () -> NativeBridge.sign(handle, target, 4, urlLength, null, out));
+            assertTrue(e.getMessage().contains("body"), e.getMessage());
+            e = assertThrows(NullPointerException.class, () -> NativeBridge.sign(handle, null, 4, urlLength, new byte[1], out));
+            assertTrue(e.getMessage().contains("target"), e.getMessage());
+            e = assertThrows(NullPointerException.class, () -> NativeBridge.sign(handle, target, 4, urlLength, new byte[1], null));
+            assertTrue(e.getMessage().contains("out"), e.getMessage());
         } finally {
             NativeBridge.destroy(handle);
         }
@@ -148,6 +156,63 @@ class BadInputTest {
     }
 
     @Test
+    void malformedNativeSignArgumentsAreIllegalArguments() throws Exception {
+        long handle = NativeBridge.createFromCredentials(TestSupport.URL, USER, SK, AK);
+        try {
+            String url = TestSupport.URL + "/r";
+            byte[] target = ("POST" + url + "text/plain").getBytes(StandardCharsets.UTF_8);
+            byte[] body = new byte[3];
+            byte[] out = new byte[1024];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> NativeBridge.sign(handle, target, -1, url.length(), body, out));
+            assertTrue(e.getMessage().contains("methodLength"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> NativeBridge.sign(handle, target, 4, target.length, body, out));
+            assertTrue(e.getMessage().contains("target"), e.getMessage());
+            byte[] badUtf8 = target.clone();
+            badUtf8[10] = (byte) 0xC3;
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> NativeBridge.sign(handle, badUtf8, 4, url.length(), body, out));
+            assertTrue(e.getMessage().contains("url") && e.getMessage().contains("UTF-8"), e.getMessage());
+            // Too small an output buffer: minus the size needed, and nothing written.
+            byte[] small = new byte[16];
+            long packed = NativeBridge.sign(handle, target, 4, url.length(), body, small);
+            assertTrue(packed < -100 && packed > -1024, "packed " + packed);
+            assertArrayEquals(new byte[16], small);
+            long fits = NativeBridge.sign(handle, target, 4, url.length(), body, new byte[(int) -packed]);
+            assertTrue(fits > 0, "packed " + fits);
+        } finally {
+            NativeBridge.destroy(handle);
+        }
+    }
+
+    @Test
+    void unpairedSurrogatesAreIllegalArgumentsNotReplaced() throws Exception {
+        try (ContrastAuth auth = ContrastAuth.fromCredentials(TestSupport.URL, USER, SK, AK)) {
+            byte[] body = new byte[1];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> auth.sign("POST", TestSupport.URL + "/r\uD800", "application/json", body));
+            assertTrue(e.getMessage().contains("url") && e.getMessage().contains("surrogate"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> auth.sign("POST", TestSupport.URL + "/r", "application/json\uDC00", body));
+            assertTrue(e.getMessage().contains("contentType"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aLongUserNameGrowsTheSignatureBuffer() throws Exception {
+        String longUser = "agent_" + "x".repeat(3000) + "@ExampleOrg";
+        try (ContrastAuth auth = ContrastAuth.fromCredentials(TestSupport.URL, longUser, SK, AK)) {
+            for (int i = 0; i < 2; i++) {
+                Map<String, String> headers = auth.sign("POST", TestSupport.URL + "/r", "application/json", new byte[2]);
+                String input = headers.get(ContrastAuth.SIGNATURE_INPUT);
+                assertTrue(input.contains(";keyid=\"" + longUser + "/"), input.substring(0, 200));
+                assertTrue(headers.get(ContrastAuth.SIGNATURE).startsWith("contrast=:"));
+            }
+        }
+    }
+
+    @Test
     void aPanicInRustIsAnIllegalStateExceptionAndTheJvmGoesOn() throws Exception {
         IllegalStateException e = assertThrows(IllegalStateException.class, NativeBridge::panicForTest);
         assertTrue(e.getMessage().contains("panic"), e.getMessage());
@@ -161,6 +226,6 @@ class BadInputTest {
         NativeBridge.destroy(0);
         assertThrows(IllegalStateException.class, () -> NativeBridge.headers(0));
         assertThrows(IllegalStateException.class, () -> NativeBridge.rotate(0, "a", "b"));
-        assertThrows(IllegalStateException.class, () -> NativeBridge.sign(0, "POST", TestSupport.URL, "a/b", new byte[0]));
+        assertThrows(IllegalStateException.class, () -> NativeBridge.sign(0, new byte[0], 0, 0, new byte[0], new byte[512]));
     }
 }
