@@ -16,7 +16,7 @@ use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::headers::{AuthHeaders, HeaderOptions};
 use crate::secret::{Fingerprint, Secret};
-use crate::signing::SigningKey;
+use crate::signing::{SigningKey, SigningState};
 
 /// One immutable set of credentials with everything computed from them.
 #[derive(Debug)]
@@ -26,6 +26,7 @@ pub struct Snapshot {
     headers: AuthHeaders,
     signing_key: SigningKey,
     keyid: Secret,
+    signing_state: SigningState,
 }
 
 /// Fingerprints of everything secret in a snapshot (safe to log).
@@ -69,12 +70,14 @@ impl Snapshot {
         keyid.push_str(user_name);
         keyid.push('/');
         keyid.push_str(&fingerprint);
+        let signing_state = SigningState::new(&keyid);
         Snapshot {
             generation,
             credentials,
             headers,
             signing_key,
             keyid: Secret::new(keyid),
+            signing_state,
         }
     }
 
@@ -102,6 +105,11 @@ impl Snapshot {
     /// user name, so it is kept as a secret).
     pub fn keyid(&self) -> &Secret {
         &self.keyid
+    }
+
+    /// The signer's per-key state (parameters and prepared request targets).
+    pub fn signing_state(&self) -> &SigningState {
+        &self.signing_state
     }
 
     /// Fingerprints of every secret in the snapshot.

@@ -173,30 +173,37 @@ impl Drop for CriticalBytes {
     }
 }
 
-/// Copies `bytes` into the Java `byte[]` `out` at `offset`.
+/// Copies `bytes` into the start of the Java `byte[]` `out`.
 ///
-/// The caller has checked that `out` is non-null and holds `offset + bytes.len()` elements,
-/// and that this fits a `jsize`.
-fn write_bytes(env: &Env<'_>, out: &JByteArray<'_>, offset: usize, bytes: &[u8]) {
+/// The caller has checked that `out` is non-null and holds at least `bytes.len()` elements
+/// (so the length fits a `jsize`).
+fn write_bytes(env: &Env<'_>, out: &JByteArray<'_>, bytes: &[u8]) {
     let raw_env = env.get_raw();
-    let (Ok(start), Ok(len)) = (
-        jni::sys::jsize::try_from(offset),
-        jni::sys::jsize::try_from(bytes.len()),
-    ) else {
+    let Ok(len) = jni::sys::jsize::try_from(bytes.len()) else {
         unreachable!("the caller checked that the output fits the array");
     };
     // SAFETY: `raw_env` is this thread's JNIEnv with no exception pending and no critical
-    // region open; `out` is a live, non-null `byte[]` of at least `start + len` elements
-    // (checked by the caller), and `bytes` is valid for `len` reads.
+    // region open; `out` is a live, non-null `byte[]` of at least `len` elements (checked by
+    // the caller), and `bytes` is valid for `len` reads.
     unsafe {
         ((**raw_env).v1_1.SetByteArrayRegion)(
             raw_env,
             out.as_raw(),
-            start,
+            0,
             len,
             bytes.as_ptr().cast::<jni::sys::jbyte>(),
         );
     }
+}
+
+/// `bytes` as text, if they are UTF-8. ASCII (every plain URL, method and content type) is
+/// recognized with one fast scan instead of a full UTF-8 validation.
+fn text(bytes: &[u8]) -> Option<&str> {
+    if bytes.is_ascii() {
+        // SAFETY: ASCII bytes are valid UTF-8.
+        return Some(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
+    std::str::from_utf8(bytes).ok()
 }
 
 fn now_unix_seconds() -> u64 {
@@ -260,9 +267,7 @@ fn sign_into(
         let body = CriticalBytes::open(env, body, body_len)?;
         let (method, rest) = target.bytes().split_at(method_len);
         let (url, content_type) = rest.split_at(url_len);
-        let utf8 = |bytes, name| {
-            std::str::from_utf8(bytes).map_err(|_| invalid(name, "is not valid UTF-8"))
-        };
+        let utf8 = |bytes, name| text(bytes).ok_or(invalid(name, "is not valid UTF-8"));
         let message = Message {
             method: utf8(method, "method")?,
             url: utf8(url, "url")?,
@@ -288,11 +293,21 @@ fn sign_into(
     if needed > out_len {
         return Ok(-i64::try_from(needed).map_err(too_long)?);
     }
+    // One copy into the Java array: joined on the stack (a heap buffer for very long keyids).
+    let mut stack = [0u8; 1024];
+    let mut heap = Vec::new();
+    let joined: &mut [u8] = if needed <= stack.len() {
+        &mut stack[..needed]
+    } else {
+        heap.resize(needed, 0);
+        &mut heap
+    };
     let mut offset = 0;
     for part in parts {
-        write_bytes(env, out, offset, part);
+        joined[offset..offset + part.len()].copy_from_slice(part);
         offset += part.len();
     }
+    write_bytes(env, out, joined);
     Ok(packed)
 }
 

@@ -2,7 +2,6 @@
 //! byte-exact base string (§2.5) that is HMAC'd.
 
 use std::borrow::Cow;
-use std::fmt::Write;
 
 use crate::signing::error::SignError;
 
@@ -75,8 +74,7 @@ impl SignatureParams {
 const INNER_LIST: &str =
     r#"("@method" "@authority" "@path" "@query" "content-type" "content-digest")"#;
 
-/// [`SignatureParams::serialize`] over borrowed values (the signer's path: no copies of the
-/// nonce, keyid or tag).
+/// [`SignatureParams::serialize`] over borrowed values.
 pub fn serialize_params(
     created: u64,
     expires: u64,
@@ -84,17 +82,55 @@ pub fn serialize_params(
     keyid: &str,
     tag: &str,
 ) -> Result<String, SignError> {
-    // 40 digits for both times, 30 for the parameter names, quotes and separators.
-    let mut out =
-        String::with_capacity(INNER_LIST.len() + 70 + nonce.len() + keyid.len() + tag.len());
-    out.push_str(INNER_LIST);
-    let _ = write!(out, ";created={created};expires={expires};nonce=");
-    push_sf_string(&mut out, "nonce", nonce)?;
+    let suffix = serialize_params_suffix(keyid, tag)?;
+    serialize_params_with_suffix(created, expires, nonce, &suffix)
+}
+
+/// The key's part of the parameters, the same for every signature made with it:
+/// `;keyid="<keyid>";tag="<tag>"` (sized exactly: it holds the user name).
+pub fn serialize_params_suffix(keyid: &str, tag: &str) -> Result<String, SignError> {
+    let mut out = String::with_capacity(18 + 2 * (keyid.len() + tag.len()));
     out.push_str(";keyid=");
     push_sf_string(&mut out, "keyid", keyid)?;
     out.push_str(";tag=");
     push_sf_string(&mut out, "tag", tag)?;
     Ok(out)
+}
+
+/// The whole `@signature-params` value from the per-signature values and the key's
+/// [`serialize_params_suffix`].
+pub fn serialize_params_with_suffix(
+    created: u64,
+    expires: u64,
+    nonce: &str,
+    suffix: &str,
+) -> Result<String, SignError> {
+    // ";created=" 9 + ";expires=" 9 + ";nonce=" 7 + two quotes + two 20-digit times.
+    let mut out = String::with_capacity(INNER_LIST.len() + 67 + 2 * nonce.len() + suffix.len());
+    out.push_str(INNER_LIST);
+    out.push_str(";created=");
+    push_decimal(&mut out, created);
+    out.push_str(";expires=");
+    push_decimal(&mut out, expires);
+    out.push_str(";nonce=");
+    push_sf_string(&mut out, "nonce", nonce)?;
+    out.push_str(suffix);
+    Ok(out)
+}
+
+/// Appends `n` in decimal (without the formatting machinery: this runs per signature).
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[start..]).expect("decimal digits are ASCII"));
 }
 
 /// Appends an RFC 8941 sf-string (`"` and `\` escaped; printable ASCII only).
@@ -137,34 +173,97 @@ pub fn signature_base(
     components: &Components<'_>,
     serialized_params: &str,
 ) -> Result<String, SignError> {
-    let path = if components.path.is_empty() {
-        "/"
-    } else {
-        components.path
+    let url = UrlComponents {
+        authority: Cow::Borrowed(components.authority),
+        path: Cow::Borrowed(components.path),
+        query: components.query.map(Cow::Borrowed),
     };
-    let query = components.query.unwrap_or("");
-    let content_type = components.content_type.trim();
+    let mut out = String::with_capacity(
+        target_lines_len(components.method, &url, components.content_type)
+            + final_lines(components.content_digest, serialized_params)
+                .iter()
+                .map(|p| p.len())
+                .sum::<usize>(),
+    );
+    push_target_lines(&mut out, components.method, &url, components.content_type)?;
     let content_digest = components.content_digest.trim();
-    let values = [
-        ("@method", "", components.method),
-        ("@authority", "", components.authority),
+    check_value("content-digest", content_digest)?;
+    for part in final_lines(content_digest, serialized_params) {
+        out.push_str(part);
+    }
+    Ok(out)
+}
+
+/// The first five lines of the signature base, each with its LF: everything the request
+/// target (method, URL, content type) decides, the same for every report to it.
+pub fn target_lines(
+    method: &str,
+    url: &UrlComponents<'_>,
+    content_type: &str,
+) -> Result<String, SignError> {
+    let mut out = String::with_capacity(target_lines_len(method, url, content_type));
+    push_target_lines(&mut out, method, url, content_type)?;
+    Ok(out)
+}
+
+/// The rest of the signature base after [`target_lines`], in pieces (so an HMAC can take
+/// them without a copy): the `content-digest` line and the `@signature-params` line, no LF
+/// at the end. `content_digest` is the header value, already trimmed and checked.
+pub fn final_lines<'a>(content_digest: &'a str, serialized_params: &'a str) -> [&'a str; 4] {
+    [
+        "\"content-digest\": ",
+        content_digest,
+        "\n\"@signature-params\": ",
+        serialized_params,
+    ]
+}
+
+/// The `(name, prefix, value)` of each line of [`target_lines`].
+fn target_line_values<'a>(
+    method: &'a str,
+    url: &'a UrlComponents<'_>,
+    content_type: &'a str,
+) -> [(&'static str, &'static str, &'a str); 5] {
+    let path: &str = if url.path.is_empty() { "/" } else { &url.path };
+    [
+        ("@method", "", method),
+        ("@authority", "", &url.authority),
         ("@path", "", path),
-        ("@query", "?", query),
-        ("content-type", "", content_type),
-        ("content-digest", "", content_digest),
-    ];
-    let len: usize = values
+        ("@query", "?", url.query.as_deref().unwrap_or("")),
+        ("content-type", "", content_type.trim()),
+    ]
+}
+
+fn target_lines_len(method: &str, url: &UrlComponents<'_>, content_type: &str) -> usize {
+    target_line_values(method, url, content_type)
         .iter()
         .map(|(n, p, v)| n.len() + p.len() + v.len() + 5)
-        .sum();
-    let mut out = String::with_capacity(len + 22 + serialized_params.len());
-    for (name, prefix, value) in values {
+        .sum()
+}
+
+fn push_target_lines(
+    out: &mut String,
+    method: &str,
+    url: &UrlComponents<'_>,
+    content_type: &str,
+) -> Result<(), SignError> {
+    for (name, prefix, value) in target_line_values(method, url, content_type) {
         check_value(name, value)?;
-        push_line_parts(&mut out, name, prefix, value);
+        push_line_parts(out, name, prefix, value);
     }
-    out.push_str("\"@signature-params\": ");
-    out.push_str(serialized_params);
-    Ok(out)
+    Ok(())
+}
+
+/// A method is an HTTP token (RFC 9110 §5.6.2).
+pub fn check_method(method: &str) -> Result<(), SignError> {
+    let is_tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if method.is_empty() || !method.bytes().all(is_tchar) {
+        return Err(SignError::InvalidComponent {
+            component: "@method",
+            reason: "is not an HTTP method token",
+        });
+    }
+    Ok(())
 }
 
 /// The general RFC 9421 §2.5 construction over any (component name, value) list; the

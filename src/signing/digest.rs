@@ -12,9 +12,19 @@ pub fn content_digest(body: &[u8]) -> String {
     let hash = sha256(body);
     let mut out = String::with_capacity(12 + 44);
     out.push_str("sha-256=:");
-    STANDARD.encode_string(hash, &mut out);
+    push_base64_32(&mut out, &hash);
     out.push(':');
     out
+}
+
+/// Appends the standard base64 (44 characters, padded) of 32 bytes, through a stack buffer
+/// (the crate's `encode_string` goes through a chunked encoder: slower for short input).
+pub fn push_base64_32(out: &mut String, bytes: &[u8; 32]) {
+    let mut buf = [0u8; 44];
+    let len = STANDARD
+        .encode_slice(bytes, &mut buf)
+        .expect("32 bytes are 44 base64 characters");
+    out.push_str(std::str::from_utf8(&buf[..len]).expect("base64 is ASCII"));
 }
 
 /// SHA-256 of `bytes` (RustCrypto `sha2`: SHA-NI or the ARMv8 extensions when the CPU has

@@ -64,6 +64,11 @@ impl SigningKey {
         }
     }
 
+    /// A copy of the HMAC state keyed with this key (inner and outer pads already hashed).
+    pub fn keyed_mac(&self) -> Hmac<Sha256> {
+        self.mac.clone()
+    }
+
     /// HMAC-SHA256 of `message` under this key.
     pub fn sign(&self, message: &[u8]) -> [u8; TAG_LEN] {
         let mut mac = self.mac.clone();

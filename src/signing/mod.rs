@@ -7,6 +7,7 @@ pub mod digest;
 pub mod error;
 pub mod key;
 pub mod nonce;
+pub mod prepared;
 pub mod replay;
 pub mod signer;
 pub mod verifier;
@@ -18,6 +19,7 @@ pub use base::{
 pub use digest::{CONTENT_DIGEST, content_digest};
 pub use error::{SignError, VerifyError};
 pub use key::{SigningKey, SigningKeyOrigin};
+pub use prepared::SigningState;
 pub use signer::{
     Message, SIGNATURE, SIGNATURE_INPUT, SignatureHeaders, Signer, SignerOptions, keyid,
 };

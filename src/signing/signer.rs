@@ -3,11 +3,13 @@
 use std::time::Duration;
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::rand::SystemRandom;
 
-use crate::signing::base::{self, Components, LABEL, PREVIOUS_LABEL, TAG};
-use crate::signing::digest::content_digest;
+use hmac::Mac;
+
+use crate::signing::base::{self, LABEL, PREVIOUS_LABEL};
+use crate::signing::digest::{content_digest, push_base64_32};
 use crate::signing::error::SignError;
 use crate::signing::nonce;
 use crate::store::{CredentialStore, Snapshot};
@@ -145,17 +147,7 @@ impl Signer {
         created: u64,
         nonce: [u8; 16],
     ) -> Result<SignatureHeaders, SignError> {
-        check_method(message.method)?;
-        let url = base::split_url(message.url)?;
         let digest = content_digest(message.body);
-        let components = Components {
-            method: message.method,
-            authority: &url.authority,
-            path: &url.path,
-            query: url.query.as_deref(),
-            content_type: message.content_type,
-            content_digest: &digest,
-        };
         let mut nonce_buf = [0u8; 22];
         let nonce_len = URL_SAFE_NO_PAD
             .encode_slice(nonce, &mut nonce_buf)
@@ -173,10 +165,19 @@ impl Signer {
         let mut signature = String::with_capacity(signatures * SIGNATURE_MEMBER_LEN);
         for (label, snapshot) in [(LABEL, Some(current)), (PREVIOUS_LABEL, previous)] {
             let Some(snapshot) = snapshot else { continue };
-            let keyid = snapshot.keyid().expose_secret();
-            let params = base::serialize_params(created, expires, nonce, keyid, TAG)?;
-            let base = base::signature_base(&components, &params)?;
-            let tag = snapshot.signing_key().sign(base.as_bytes());
+            let state = snapshot.signing_state();
+            // The HMAC state after the key and the base lines of the target (checked there).
+            let mut mac = state.prefixed_mac(snapshot.signing_key(), message)?;
+            let params = base::serialize_params_with_suffix(
+                created,
+                expires,
+                nonce,
+                state.params_suffix()?,
+            )?;
+            for part in base::final_lines(&digest, &params) {
+                mac.update(part.as_bytes());
+            }
+            let tag: [u8; 32] = mac.finalize().into_bytes().into();
             if !input.is_empty() {
                 input.push_str(", ");
                 signature.push_str(", ");
@@ -186,7 +187,7 @@ impl Signer {
             input.push_str(&params);
             signature.push_str(label);
             signature.push_str("=:");
-            STANDARD.encode_string(tag, &mut signature);
+            push_base64_32(&mut signature, &tag);
             signature.push(':');
         }
         Ok(SignatureHeaders {
@@ -202,15 +203,3 @@ impl Signer {
 const INPUT_MEMBER_LEN: usize = 216;
 /// Upper bound of one `Signature` member and its separator: label, `=:`, 44, `:`, `, `.
 const SIGNATURE_MEMBER_LEN: usize = 64;
-
-/// A method is an HTTP token (RFC 9110 §5.6.2).
-fn check_method(method: &str) -> Result<(), SignError> {
-    let is_tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if method.is_empty() || !method.bytes().all(is_tchar) {
-        return Err(SignError::InvalidComponent {
-            component: "@method",
-            reason: "is not an HTTP method token",
-        });
-    }
-    Ok(())
-}

@@ -291,12 +291,10 @@ public final class ContrastAuth implements AutoCloseable {
         int signatureLength = (int) (packed & PACKED_LENGTH_MASK);
         int inputLength = (int) ((packed >>> PACKED_LENGTH_BITS) & PACKED_LENGTH_MASK);
         int digestLength = (int) (packed >>> (2 * PACKED_LENGTH_BITS));
-        Map<String, String> map = new LinkedHashMap<>(4);
-        map.put(CONTENT_DIGEST, new String(out, 0, digestLength, StandardCharsets.ISO_8859_1));
-        map.put(SIGNATURE_INPUT, new String(out, digestLength, inputLength, StandardCharsets.ISO_8859_1));
-        map.put(SIGNATURE, new String(out, digestLength + inputLength, signatureLength,
-                StandardCharsets.ISO_8859_1));
-        return Collections.unmodifiableMap(map);
+        return new SignatureHeaderMap(
+                new String(out, 0, digestLength, StandardCharsets.ISO_8859_1),
+                new String(out, digestLength, inputLength, StandardCharsets.ISO_8859_1),
+                new String(out, digestLength + inputLength, signatureLength, StandardCharsets.ISO_8859_1));
     }
 
     /**
