@@ -14,11 +14,13 @@
 
 mod error;
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString, JValue};
-use jni::sys::{jint, jlong};
+use jni::sys::{jboolean, jint, jlong};
 use jni::{Env, EnvUnowned, jni_sig, jni_str};
 use zeroize::Zeroizing;
 
@@ -32,16 +34,35 @@ use error::{BridgeError, ThrowJavaException};
 
 /// What a Java `ContrastAuth` owns: the credential store, its transport client and a signer.
 struct Bridge {
+    serial: i64,
     store: Arc<CredentialStore>,
     client: Client,
     signer: Signer,
+}
+
+/// The serial numbers of the bridges alive now, so tests can see the Java owner's `close()`
+/// and `Cleaner` release a particular instance.
+static LIVE_BRIDGES: Mutex<BTreeSet<i64>> = Mutex::new(BTreeSet::new());
+static NEXT_SERIAL: AtomicI64 = AtomicI64::new(1);
+
+fn live_bridges() -> std::sync::MutexGuard<'static, BTreeSet<i64>> {
+    LIVE_BRIDGES.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        live_bridges().remove(&self.serial);
+    }
 }
 
 impl Bridge {
     fn new(store: CredentialStore, settings: TransportSettings) -> Result<Bridge, BridgeError> {
         let store = Arc::new(store);
         let client = Client::new(Arc::clone(&store), settings)?;
+        let serial = NEXT_SERIAL.fetch_add(1, Ordering::Relaxed);
+        live_bridges().insert(serial);
         Ok(Bridge {
+            serial,
             store,
             client,
             signer: Signer::default(),
@@ -618,6 +639,30 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_send<'local>(
         )?)
     })
     .resolve::<ThrowJavaException>()
+}
+
+/// `long NativeBridge.serial(long handle)`: the serial number of a live handle (unique in
+/// the process, never reused), for [`Java_com_contrastsecurity_auth_NativeBridge_isLive`].
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_serial<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+) -> jlong {
+    env.with_env(|_env| -> Result<jlong, BridgeError> { Ok(bridge(handle)?.serial) })
+        .resolve::<ThrowJavaException>()
+}
+
+/// `boolean NativeBridge.isLive(long serial)`: whether the handle with this serial number is
+/// still alive (not destroyed by `close()` or the `Cleaner`).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_isLive<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    serial: jlong,
+) -> jboolean {
+    env.with_env(|_env| -> Result<jboolean, BridgeError> { Ok(live_bridges().contains(&serial)) })
+        .resolve::<ThrowJavaException>()
 }
 
 /// `void NativeBridge.panicForTest()`: panics inside an export, so tests can check that a

@@ -359,6 +359,16 @@ public final class ContrastAuth implements AutoCloseable {
         }
     }
 
+    /** The serial number of the native handle (lifecycle tests: {@link NativeBridge#isLive}). */
+    long nativeSerial() {
+        long h = handle.acquire();
+        try {
+            return NativeBridge.serial(h);
+        } finally {
+            handle.release();
+        }
+    }
+
     /** Releases the native side. Idempotent; later calls throw {@link IllegalStateException}. */
     @Override
     public synchronized void close() {

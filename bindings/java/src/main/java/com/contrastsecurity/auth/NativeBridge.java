@@ -47,5 +47,11 @@ final class NativeBridge {
     static native SendResult send(long handle, String method, String path, String contentType,
             byte[] body) throws ContrastAuthException;
 
+    /** The serial number of a live handle (unique, never reused): for lifecycle tests. */
+    static native long serial(long handle);
+
+    /** Whether the handle with this serial number is alive (not yet destroyed). */
+    static native boolean isLive(long serial);
+
     static native void panicForTest();
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,36 @@ class LifecycleTest {
         assertThrows(IllegalStateException.class, auth::reload);
         assertThrows(IllegalStateException.class, () -> auth.send("POST", "/r", "text/plain", body));
         assertEquals("ContrastAuth[closed]", auth.toString());
+    }
+
+    @Test
+    void closeReleasesTheNativeHandle() throws Exception {
+        ContrastAuth auth = ContrastAuth.fromCredentials(TestSupport.URL, USER, "SK1", "AK1");
+        long serial = auth.nativeSerial();
+        assertTrue(NativeBridge.isLive(serial));
+        auth.close();
+        assertFalse(NativeBridge.isLive(serial));
+        auth.close();
+        assertFalse(NativeBridge.isLive(serial));
+    }
+
+    /** The Cleaner backstop: instances dropped without close() are released by the GC. */
+    @Test
+    void unclosedInstancesAreReleasedByTheCleaner() throws Exception {
+        List<Long> serials = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ContrastAuth leaked = ContrastAuth.fromCredentials(TestSupport.URL, USER, "SK" + i, "AK" + i);
+            serials.add(leaked.nativeSerial());
+        }
+        assertTrue(serials.stream().allMatch(NativeBridge::isLive));
+        // Eventually, not within a time budget: as long as the GC needs (at most 60 s).
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (serials.stream().anyMatch(NativeBridge::isLive) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        long alive = serials.stream().filter(NativeBridge::isLive).count();
+        assertEquals(0, alive, alive + " of 8 unclosed instances were never released");
     }
 
     @Test
