@@ -146,6 +146,9 @@ fn signing<M: Measurement>(c: &mut Criterion<M>) {
         group.bench_function("ring_sha256_only", |b| {
             b.iter(|| black_box(digest::digest(&digest::SHA256, black_box(&body))))
         });
+        group.bench_function("sha2_sha256_only", |b| {
+            b.iter(|| black_box(<sha2::Sha256 as sha2::Digest>::digest(black_box(&body))))
+        });
         group.bench_function("sign", |b| {
             b.iter(|| {
                 signer
