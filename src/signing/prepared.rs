@@ -2,14 +2,16 @@
 //! little beyond hashing its body.
 //!
 //! The first five lines of the signature base (`@method` to `content-type`) depend only on
-//! the request target, which agents repeat report after report. [`SigningState`] keeps the
-//! HMAC state that has absorbed the key and those lines for the last target signed with the
-//! snapshot's key; a report to the same target starts from a copy of it and only hashes the
-//! `content-digest` and `@signature-params` lines. The `;keyid=...;tag=...` parameters are
+//! the request target, which agents repeat report after report (a few endpoints, each again
+//! and again). [`SigningState`] keeps, for the last [`PREPARED_TARGETS`] targets signed with
+//! the snapshot's key, the HMAC state that has absorbed the key and those lines; a report to
+//! one of them starts from a copy and only hashes the `content-digest` and
+//! `@signature-params` lines. The `;keyid=...;tag=...` parameters are
 //! serialized once per snapshot. Every state is zeroized when its snapshot is dropped (the
 //! HMAC states by `sha2`'s `zeroize` feature).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arc_swap::ArcSwapOption;
 use hmac::{Hmac, Mac};
@@ -21,12 +23,17 @@ use crate::signing::error::SignError;
 use crate::signing::key::SigningKey;
 use crate::signing::signer::Message;
 
+/// How many request targets each key keeps prepared (agents report to a few endpoints).
+pub const PREPARED_TARGETS: usize = 4;
+
 /// The signing state of one snapshot's key (see the module documentation).
 pub struct SigningState {
     /// `;keyid="<keyid>";tag="contrast-auth/v1"`, or why the keyid cannot be a parameter.
     params_suffix: Result<Zeroizing<String>, SignError>,
-    /// The last request target signed with this key.
-    last_target: ArcSwapOption<PreparedTarget>,
+    /// The last request targets signed with this key, replaced round robin.
+    targets: [ArcSwapOption<PreparedTarget>; PREPARED_TARGETS],
+    /// The slot the next newly prepared target goes to.
+    next_slot: AtomicUsize,
 }
 
 impl std::fmt::Debug for SigningState {
@@ -49,7 +56,8 @@ impl SigningState {
         let params_suffix = base::serialize_params_suffix(keyid, TAG).map(Zeroizing::new);
         SigningState {
             params_suffix,
-            last_target: ArcSwapOption::empty(),
+            targets: Default::default(),
+            next_slot: AtomicUsize::new(0),
         }
     }
 
@@ -62,19 +70,21 @@ impl SigningState {
     }
 
     /// An HMAC state keyed with `key` that has absorbed the base lines of `message`'s target
-    /// (a copy of the prepared one when the target is the last one signed with this key).
-    /// Checks method, URL, keyid and content type, in that order, when it prepares.
+    /// (a copy of the prepared one when the target is one of the last few signed with this
+    /// key). Checks method, URL, keyid and content type, in that order, when it prepares.
     pub fn prefixed_mac(
         &self,
         key: &SigningKey,
         message: &Message<'_>,
     ) -> Result<Hmac<Sha256>, SignError> {
-        if let Some(last) = self.last_target.load().as_ref()
-            && last.url == message.url
-            && last.method == message.method
-            && last.content_type == message.content_type
-        {
-            return Ok(last.mac.clone());
+        for slot in &self.targets {
+            if let Some(prepared) = slot.load().as_ref()
+                && prepared.url == message.url
+                && prepared.method == message.method
+                && prepared.content_type == message.content_type
+            {
+                return Ok(prepared.mac.clone());
+            }
         }
         base::check_method(message.method)?;
         let url = base::split_url(message.url)?;
@@ -82,7 +92,8 @@ impl SigningState {
         let lines = base::target_lines(message.method, &url, message.content_type)?;
         let mut mac = key.keyed_mac();
         mac.update(lines.as_bytes());
-        self.last_target.store(Some(Arc::new(PreparedTarget {
+        let slot = self.next_slot.fetch_add(1, Ordering::Relaxed) % PREPARED_TARGETS;
+        self.targets[slot].store(Some(Arc::new(PreparedTarget {
             method: message.method.to_string(),
             url: message.url.to_string(),
             content_type: message.content_type.to_string(),

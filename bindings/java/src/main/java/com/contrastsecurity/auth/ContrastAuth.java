@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -43,8 +45,10 @@ public final class ContrastAuth implements AutoCloseable {
     private final Handle handle;
     private final Cleaner.Cleanable cleanable;
     private final AtomicReference<HeaderPair> headers;
-    /** The last signing target, reused while agents sign to the same one (benign race). */
-    private volatile SignTarget lastTarget;
+    /** The last few signing targets, replaced round robin (agents report to a few endpoints). */
+    private final AtomicReferenceArray<SignTarget> recentTargets = new AtomicReferenceArray<>(RECENT_TARGETS);
+    private final AtomicInteger nextTarget = new AtomicInteger();
+    private static final int RECENT_TARGETS = 4;
 
     /** Bits per length in the packed result of {@code NativeBridge.sign}. */
     private static final int PACKED_LENGTH_BITS = 21;
@@ -268,10 +272,16 @@ public final class ContrastAuth implements AutoCloseable {
         }
     }
 
-    /** The cached encoding of the last target if it is this one, else a new (cached) one. */
+    /** The cached encoding of this target if it is a recent one, else a new (cached) one. */
     private SignTarget target(String method, String url, String contentType) {
-        SignTarget target = SignTarget.reuseOrEncode(lastTarget, method, url, contentType);
-        lastTarget = target;
+        for (int i = 0; i < RECENT_TARGETS; i++) {
+            SignTarget recent = recentTargets.get(i);
+            if (recent != null && recent.matches(method, url, contentType)) {
+                return recent;
+            }
+        }
+        SignTarget target = SignTarget.encode(method, url, contentType);
+        recentTargets.set(Math.floorMod(nextTarget.getAndIncrement(), RECENT_TARGETS), target);
         return target;
     }
 

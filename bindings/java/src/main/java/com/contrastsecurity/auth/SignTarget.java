@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Method, URL and content type of a signing request, encoded once as the native side reads
  * them: their UTF-8 back to back in one array. Agents sign to a handful of targets, so
- * {@link ContrastAuth} keeps the last one and reuses it while the three strings are equal.
+ * {@link ContrastAuth} keeps the last few and reuses one while its three strings are equal.
  */
 final class SignTarget {
     final String method;
@@ -35,13 +35,14 @@ final class SignTarget {
         urlLength = u.length;
     }
 
-    /** This target if it matches the three strings, else a new one for them. */
-    static SignTarget reuseOrEncode(SignTarget last, String method, String url, String contentType) {
-        if (last != null && last.url.equals(url) && last.method.equals(method)
-                && last.contentType.equals(contentType)) {
-            return last;
-        }
+    /** The encoding of these three strings. */
+    static SignTarget encode(String method, String url, String contentType) {
         return new SignTarget(method, url, contentType);
+    }
+
+    /** Whether this is the target of these three strings. */
+    boolean matches(String method, String url, String contentType) {
+        return this.url.equals(url) && this.method.equals(method) && this.contentType.equals(contentType);
     }
 
     /**

@@ -70,6 +70,19 @@ public class SignBenchmark {
         return auth.sign("POST", URL, CONTENT_TYPE, body);
     }
 
+    /** The reports of an agent go to a few endpoints in turn. */
+    static final String[] ENDPOINTS = {
+        URL, URL.replace("/report", "/heartbeat"), URL.replace("/report", "/activity"),
+    };
+    int nextEndpoint;
+
+    /** Through JNI, to three endpoints in turn (each stays prepared, on both sides of JNI). */
+    @Benchmark
+    public Map<String, String> jniThreeEndpoints() {
+        String url = ENDPOINTS[nextEndpoint++ % ENDPOINTS.length];
+        return auth.sign("POST", url, CONTENT_TYPE, body);
+    }
+
     /** Pure Java: same digest, same signature base, same HMAC. */
     @Benchmark
     public Map<String, String> pureJava() throws GeneralSecurityException {
