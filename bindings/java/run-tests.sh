@@ -22,6 +22,11 @@ if grep -l "WARNING in native method\|Warning: Calling other JNI\|FATAL ERROR in
   echo "-Xcheck:jni reported JNI misuse (files above)" >&2; exit 1
 fi
 
+echo "== Java: the main source set compiles with plain javac (no annotation processors)"
+plain="$here/target/plain-javac"
+rm -rf "$plain" && mkdir -p "$plain"
+javac -Xlint:all -Werror -proc:none -d "$plain" $(find "$here/src/main/java" -name '*.java')
+
 echo "== Java: -javaagent example"
 jar="$here/target/contrast-auth-0.1.0.jar"
 out="$here/target/agent-example"
