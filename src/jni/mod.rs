@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString, JValue};
 use jni::sys::{jboolean, jint, jlong};
 use jni::{Env, EnvUnowned, jni_sig, jni_str};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::config::ConfigSources;
 use crate::credentials::Credentials;
@@ -329,6 +329,8 @@ fn sign_into(
         offset += part.len();
     }
     write_bytes(env, out, joined);
+    // The keyid holds the user name: leave no copy behind.
+    joined.zeroize();
     Ok(packed)
 }
 
