@@ -3,6 +3,7 @@ package com.contrastsecurity.auth;
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -243,10 +244,10 @@ public final class ContrastAuth implements AutoCloseable {
         long h = handle.acquire();
         try {
             byte[] out = SIGN_BUFFER.get();
-            long packed;
-            while ((packed = NativeBridge.sign(h, target.bytes, target.methodLength, target.urlLength,
-                    body, out)) < 0) {
+            long packed = NativeBridge.sign(h, target.bytes, target.methodLength, target.urlLength, body, out);
+            if (packed < 0) {
                 out = growSignBuffer(packed);
+                packed = NativeBridge.sign(h, target.bytes, target.methodLength, target.urlLength, body, out);
             }
             return signatureMap(out, packed);
         } finally {
@@ -261,10 +262,12 @@ public final class ContrastAuth implements AutoCloseable {
         long h = handle.acquire();
         try {
             byte[] out = SIGN_BUFFER.get();
-            long packed;
-            while ((packed = NativeBridge.signWithNonce(h, target.bytes, target.methodLength,
-                    target.urlLength, body, created, nonce, validitySeconds, out)) < 0) {
+            long packed = NativeBridge.signWithNonce(h, target.bytes, target.methodLength,
+                    target.urlLength, body, created, nonce, validitySeconds, out);
+            if (packed < 0) {
                 out = growSignBuffer(packed);
+                packed = NativeBridge.signWithNonce(h, target.bytes, target.methodLength,
+                        target.urlLength, body, created, nonce, validitySeconds, out);
             }
             return signatureMap(out, packed);
         } finally {
@@ -298,13 +301,19 @@ public final class ContrastAuth implements AutoCloseable {
      * printable ASCII, so ISO-8859-1 decodes them exactly (and fastest).
      */
     private static Map<String, String> signatureMap(byte[] out, long packed) {
+        if (packed < 0) {
+            throw new IllegalStateException("contrast-auth: the signature headers did not fit the buffer sized for them");
+        }
         int signatureLength = (int) (packed & PACKED_LENGTH_MASK);
         int inputLength = (int) ((packed >>> PACKED_LENGTH_BITS) & PACKED_LENGTH_MASK);
         int digestLength = (int) (packed >>> (2 * PACKED_LENGTH_BITS));
-        return new SignatureHeaderMap(
+        Map<String, String> map = new SignatureHeaderMap(
                 new String(out, 0, digestLength, StandardCharsets.ISO_8859_1),
                 new String(out, digestLength, inputLength, StandardCharsets.ISO_8859_1),
                 new String(out, digestLength + inputLength, signatureLength, StandardCharsets.ISO_8859_1));
+        // The keyid holds the user name: the per-thread buffer keeps no copy.
+        Arrays.fill(out, 0, digestLength + inputLength + signatureLength, (byte) 0);
+        return map;
     }
 
     /**
