@@ -5,6 +5,7 @@
 //! HTTP. See `README.md` for the configuration reference and the C API conventions.
 
 #![warn(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod config;
 pub mod credentials;
