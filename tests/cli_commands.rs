@@ -4,11 +4,12 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use base64::Engine;
 use contrast_auth::Secret;
 use contrast_auth::test_server::{AcceptedCredentials, TestServer, TestServerOptions};
+use contrast_auth::transport::{Client, TransportSettings};
 
 const USER: &str = "agent_cli_test@OrgExample";
 const SERVICE_KEY: &str = "CLISERVICEKEYSECRET123";
@@ -115,6 +116,78 @@ impl Setup {
     }
 }
 
+/// A loopback port with nothing listening on it.
+fn unused_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The `token encode` arguments for `url` and the test credentials.
+fn token_encode_args(url: &str) -> [&str; 10] {
+    [
+        "token",
+        "encode",
+        "--url",
+        url,
+        "--user-name",
+        USER,
+        "--service-key",
+        SERVICE_KEY,
+        "--api-key",
+        API_KEY,
+    ]
+}
+
+/// Starts `test-server` for the test credentials, CA at `ca`, plus `args`; also its JSON line.
+fn spawn_test_server(ca: &Path, args: &[&str]) -> (Child, String, serde_json::Value) {
+    let accept = format!("{USER}:{SERVICE_KEY}:{API_KEY}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_contrast-auth"))
+        .args(["test-server", "--accept", &accept, "--ca-out"])
+        .arg(ca)
+        .args(args)
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    (child, line, value)
+}
+
+/// Transport settings that trust the CA file at `ca`.
+fn trusting(ca: &Path) -> TransportSettings {
+    let mut settings = TransportSettings::default();
+    settings.certificate.ca_file = Some(ca.to_path_buf());
+    settings
+}
+
+/// A transport client for `url` with these credentials and `settings`.
+fn client_for(
+    url: &str,
+    user: &str,
+    service_key: &str,
+    api_key: &str,
+    settings: TransportSettings,
+) -> Client {
+    let credentials = contrast_auth::Credentials::new(url, user, service_key, api_key).unwrap();
+    Client::new(
+        std::sync::Arc::new(contrast_auth::CredentialStore::new(
+            credentials,
+            Default::default(),
+        )),
+        settings,
+    )
+    .unwrap()
+}
+
 #[test]
 fn check_accepted_exits_0_with_a_diagnosis_and_no_secret() {
     let s = setup();
@@ -187,11 +260,7 @@ fn check_against_an_untrusted_certificate_exits_4() {
 #[test]
 fn check_with_nothing_listening_exits_4() {
     let s = setup();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = unused_port();
     s.write_config_url(
         &format!("https://127.0.0.1:{port}/Contrast"),
         SERVICE_KEY,
@@ -278,18 +347,7 @@ fn sample_request_masks_secrets_unless_revealed() {
 fn token_encode_and_decode() {
     let dir = tempfile::tempdir().unwrap();
     let url = "https://app.example.com/Contrast";
-    let encode = [
-        "token",
-        "encode",
-        "--url",
-        url,
-        "--user-name",
-        USER,
-        "--service-key",
-        SERVICE_KEY,
-        "--api-key",
-        API_KEY,
-    ];
+    let encode = token_encode_args(url);
     let out = run(dir.path(), &encode, None);
     assert_eq!(out.code, 0, "{}", out.all());
     assert!(out.stdout.contains("[REDACTED]"));
@@ -359,22 +417,7 @@ fn token_errors_exit_2_without_echoing_input() {
     );
     assert_eq!(out.code, 2);
     assert!(!out.all().contains("SECRETPART"));
-    let out = run(
-        dir.path(),
-        &[
-            "token",
-            "encode",
-            "--url",
-            "http://x/Contrast",
-            "--user-name",
-            USER,
-            "--service-key",
-            SERVICE_KEY,
-            "--api-key",
-            API_KEY,
-        ],
-        None,
-    );
+    let out = run(dir.path(), &token_encode_args("http://x/Contrast"), None);
     assert_eq!(out.code, 2);
     assert_no_secret(&out.all());
     let out = run(dir.path(), &["token", "encode", "--user-name", USER], None);
@@ -386,28 +429,7 @@ fn token_errors_exit_2_without_echoing_input() {
 fn test_server_subcommand_serves_until_stdin_closes() {
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
-    let accept = format!("{USER}:{SERVICE_KEY}:{API_KEY}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_contrast-auth"))
-        .args([
-            "test-server",
-            "--accept",
-            &accept,
-            "--accept",
-            "u2:s2:a2",
-            "--ca-out",
-            ca.to_str().unwrap(),
-        ])
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let value: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    let (mut child, line, value) = spawn_test_server(&ca, &["--accept", "u2:s2:a2"]);
     let url = value["url"].as_str().unwrap();
     assert!(
         url.starts_with("https://127.0.0.1:") && url.ends_with("/Contrast"),
@@ -418,41 +440,22 @@ fn test_server_subcommand_serves_until_stdin_closes() {
 
     // A client trusting the CA file sends with either accepted set.
     let send = |user: &str, service_key: &str, api_key: &str| {
-        let credentials = contrast_auth::Credentials::new(url, user, service_key, api_key).unwrap();
-        let mut settings = contrast_auth::transport::TransportSettings::default();
-        settings.certificate.ca_file = Some(ca.clone());
-        let client = contrast_auth::transport::Client::new(
-            std::sync::Arc::new(contrast_auth::CredentialStore::new(
-                credentials,
-                Default::default(),
-            )),
-            settings,
+        client_for(url, user, service_key, api_key, trusting(&ca)).send(
+            "POST",
+            "/api/ng/report",
+            "application/json",
+            b"{}",
         )
-        .unwrap();
-        client.send("POST", "/api/ng/report", "application/json", b"{}")
     };
     send(USER, SERVICE_KEY, API_KEY).unwrap();
     send("u2", "s2", "a2").unwrap();
     assert_eq!(send("u2", "s2", "wrong").unwrap_err().status(), Some(401));
     let stats = send("u2", "s2", "a2").unwrap();
     let _ = stats;
-    let stats_body = {
-        let credentials = contrast_auth::Credentials::new(url, "u2", "s2", "a2").unwrap();
-        let mut settings = contrast_auth::transport::TransportSettings::default();
-        settings.certificate.ca_file = Some(ca.clone());
-        let client = contrast_auth::transport::Client::new(
-            std::sync::Arc::new(contrast_auth::CredentialStore::new(
-                credentials,
-                Default::default(),
-            )),
-            settings,
-        )
-        .unwrap();
-        client
-            .send("GET", "/__test/stats", "application/json", b"")
-            .unwrap()
-            .body
-    };
+    let stats_body = client_for(url, "u2", "s2", "a2", trusting(&ca))
+        .send("GET", "/__test/stats", "application/json", b"")
+        .unwrap()
+        .body;
     let stats: serde_json::Value = serde_json::from_slice(&stats_body).unwrap();
     assert_eq!(stats["accepted"], 3);
     assert_eq!(stats["rejected"], 1);
@@ -593,11 +596,7 @@ fn sign_prints_headers_that_verify_and_masks_the_keyid() {
 #[test]
 fn proxy_credentials_are_never_printed() {
     let s = setup();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = unused_port();
     let mut text = std::fs::read_to_string(s.dir.path().join("contrast_security.yaml")).unwrap();
     text.push_str(&format!(
         "  proxy:\n    url: http://proxyuser:PROXYPASSWORD99@127.0.0.1:{port}\n"
@@ -631,28 +630,8 @@ fn proxy_credentials_are_never_printed() {
 fn test_server_subcommand_with_mutual_tls_writes_a_client_identity() {
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
-    let accept = format!("{USER}:{SERVICE_KEY}:{API_KEY}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_contrast-auth"))
-        .args([
-            "test-server",
-            "--accept",
-            &accept,
-            "--ca-out",
-            ca.to_str().unwrap(),
-            "--require-client-cert",
-            "--require-signature",
-        ])
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let (mut child, _, value) =
+        spawn_test_server(&ca, &["--require-client-cert", "--require-signature"]);
     let url = value["url"].as_str().unwrap();
     let cert = std::path::PathBuf::from(value["client_cert"].as_str().unwrap());
     let key = std::path::PathBuf::from(value["client_key"].as_str().unwrap());
@@ -662,20 +641,11 @@ fn test_server_subcommand_with_mutual_tls_writes_a_client_identity() {
             .contains("BEGIN CERTIFICATE")
     );
     let client = |identity: bool| {
-        let mut settings = contrast_auth::transport::TransportSettings::default();
-        settings.certificate.ca_file = Some(ca.clone());
+        let mut settings = trusting(&ca);
         if identity {
             settings.certificate.client_identity = Some((cert.clone(), key.clone()));
         }
-        let credentials = contrast_auth::Credentials::new(url, USER, SERVICE_KEY, API_KEY).unwrap();
-        contrast_auth::transport::Client::new(
-            std::sync::Arc::new(contrast_auth::CredentialStore::new(
-                credentials,
-                Default::default(),
-            )),
-            settings,
-        )
-        .unwrap()
+        client_for(url, USER, SERVICE_KEY, API_KEY, settings)
     };
     client(true)
         .send("POST", "/r", "application/json", b"{}")

@@ -26,6 +26,11 @@ fn full_yaml(tag: &str) -> String {
     )
 }
 
+/// Writes `contrast_security.yaml` with `body` in the working dir `isolated` uses.
+fn write_working_yaml(dir: &TempDir, body: &str) -> std::path::PathBuf {
+    write_yaml(&dir.path().join("work"), "contrast_security.yaml", body)
+}
+
 /// Sources with nothing but an empty working dir and system dir (no real /etc, no real env).
 fn isolated(dir: &TempDir) -> ConfigSources {
     let work = dir.path().join("work");
@@ -39,11 +44,7 @@ fn isolated(dir: &TempDir) -> ConfigSources {
 fn yaml_in_working_dir() {
     let dir = TempDir::new().unwrap();
     let sources = isolated(&dir);
-    let path = write_yaml(
-        &dir.path().join("work"),
-        "contrast_security.yaml",
-        &full_yaml("w"),
-    );
+    let path = write_working_yaml(&dir, &full_yaml("w"));
     let c = sources.load().unwrap();
     assert_eq!(c.credentials.url().as_str(), URL);
     assert_eq!(c.credentials.user_name().expose_secret(), "user-w");
@@ -56,11 +57,7 @@ fn yaml_in_working_dir() {
 #[test]
 fn precedence_host_over_environment_over_file() {
     let dir = TempDir::new().unwrap();
-    write_yaml(
-        &dir.path().join("work"),
-        "contrast_security.yaml",
-        &full_yaml("file"),
-    );
+    write_working_yaml(&dir, &full_yaml("file"));
     let sources = isolated(&dir)
         .environment_value("CONTRAST__API__SERVICE_KEY", "sk-env")
         .environment_value("CONTRAST__API__API_KEY", "ak-env")
@@ -157,11 +154,7 @@ fn token(url: &str, api_key: &str, service_key: &str, user_name: &str) -> String
 fn token_fills_in_and_explicit_values_beat_it() {
     let dir = TempDir::new().unwrap();
     let t = token(URL, "ak-token", "sk-token", "user-token");
-    write_yaml(
-        &dir.path().join("work"),
-        "contrast_security.yaml",
-        &format!("api:\n  token: {t}\n  api_key: ak-file\n"),
-    );
+    write_working_yaml(&dir, &format!("api:\n  token: {t}\n  api_key: ak-file\n"));
     let c = isolated(&dir).load().unwrap();
     assert_eq!(c.credentials.api_key().expose_secret(), "ak-file");
     assert_eq!(c.credentials.service_key().expose_secret(), "sk-token");
@@ -261,15 +254,18 @@ fn env_sources(dir: &TempDir) -> ConfigSources {
         .environment_value("CONTRAST__API__API_KEY", "apikey")
 }
 
+/// The error loading `env_sources` with `name` also set to `value`.
+fn env_error(dir: &TempDir, name: &str, value: &str) -> ConfigError {
+    env_sources(dir)
+        .environment_value(name, value)
+        .load()
+        .unwrap_err()
+}
+
 #[test]
 fn bad_values_are_typed_errors() {
     let dir = TempDir::new().unwrap();
-    let check = |name: &str, value: &str| {
-        env_sources(&dir)
-            .environment_value(name, value)
-            .load()
-            .unwrap_err()
-    };
+    let check = |name: &str, value: &str| env_error(&dir, name, value);
 
     assert!(matches!(
         check(
@@ -364,9 +360,8 @@ fn typed_transport_settings() {
     assert_eq!(c.certificate, CertificateSettings::default());
     assert_eq!(c.timeout.as_millis(), 10_000);
 
-    write_yaml(
-        &dir.path().join("work"),
-        "contrast_security.yaml",
+    write_working_yaml(
+        &dir,
         "api:\n  timeout_ms: 2500\n  proxy:\n    enable: true\n    url: http://bob:hunter2@proxy.local:3128\n  certificate:\n    ca_file: /tmp/ca.pem\n    cert_file: /tmp/c.pem\n    key_file: /tmp/k.pem\n    ignore_cert_errors: false\n",
     );
     let c = env_sources(&dir).load().unwrap();
@@ -397,10 +392,7 @@ fn typed_transport_settings() {
 #[test]
 fn certificate_and_key_must_come_together() {
     let dir = TempDir::new().unwrap();
-    let err = env_sources(&dir)
-        .environment_value("CONTRAST__API__CERTIFICATE__CERT_FILE", "/tmp/c.pem")
-        .load()
-        .unwrap_err();
+    let err = env_error(&dir, "CONTRAST__API__CERTIFICATE__CERT_FILE", "/tmp/c.pem");
     assert!(
         matches!(
             err,
@@ -411,10 +403,7 @@ fn certificate_and_key_must_come_together() {
         ),
         "{err:?}"
     );
-    let err = env_sources(&dir)
-        .environment_value("CONTRAST__API__CERTIFICATE__KEY_FILE", "/tmp/k.pem")
-        .load()
-        .unwrap_err();
+    let err = env_error(&dir, "CONTRAST__API__CERTIFICATE__KEY_FILE", "/tmp/k.pem");
     assert!(
         matches!(
             err,
@@ -430,11 +419,7 @@ fn certificate_and_key_must_come_together() {
 #[test]
 fn invalid_yaml_reports_location_not_content() {
     let dir = TempDir::new().unwrap();
-    write_yaml(
-        &dir.path().join("work"),
-        "contrast_security.yaml",
-        "api:\n  api_key: TOPSECRETKEY\n   bad: [unclosed\n",
-    );
+    write_working_yaml(&dir, "api:\n  api_key: TOPSECRETKEY\n   bad: [unclosed\n");
     let err = isolated(&dir).load().unwrap_err();
     assert!(matches!(err, ConfigError::File { .. }), "{err:?}");
     let text = format!("{err} {err:?}");

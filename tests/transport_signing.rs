@@ -7,7 +7,8 @@ mod transport_support;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use contrast_auth::signing::{Message, Signer, SignerOptions};
+use contrast_auth::Snapshot;
+use contrast_auth::signing::{Message, SignatureHeaders, Signer, SignerOptions};
 use contrast_auth::test_server::{Fault, TestServerOptions};
 use contrast_auth::transport::{Client, SendError};
 use transport_support::*;
@@ -91,6 +92,51 @@ fn every_retry_is_signed_afresh() {
     );
 }
 
+/// Signs a JSON `POST` of `body` to `url` with `snapshot`'s key, created at `created`.
+fn sign_report(
+    signer: &Signer,
+    snapshot: &Snapshot,
+    url: &str,
+    body: &[u8],
+    created: u64,
+) -> SignatureHeaders {
+    signer
+        .sign(
+            &Message {
+                method: "POST",
+                url,
+                content_type: "application/json",
+                body,
+            },
+            snapshot,
+            None,
+            created,
+        )
+        .unwrap()
+}
+
+/// POSTs `body` with `snapshot`'s auth headers and the signature `headers`; returns the status.
+fn post_signed(
+    agent: &ureq::Agent,
+    url: &str,
+    snapshot: &Snapshot,
+    headers: &SignatureHeaders,
+    body: &[u8],
+) -> u16 {
+    let mut request = agent
+        .post(url)
+        .header(
+            "Authorization",
+            snapshot.headers().authorization().expose_secret(),
+        )
+        .header("API-Key", snapshot.headers().api_key().expose_secret())
+        .header("Content-Type", "application/json");
+    for (name, value) in headers.pairs() {
+        request = request.header(name, value);
+    }
+    request.send(body).unwrap().status().as_u16()
+}
+
 /// Sends a request signed for `signed_body` but carrying `sent_body`, over the client's TLS
 /// settings, and returns the status.
 fn send_raw(
@@ -103,32 +149,9 @@ fn send_raw(
     let store = f.store(SERVICE_KEY, API_KEY);
     let snapshot = store.snapshot();
     let url = format!("{}/api/ng/report", f.server.url());
-    let headers = signer
-        .sign(
-            &Message {
-                method: "POST",
-                url: &url,
-                content_type: "application/json",
-                body: signed_body,
-            },
-            &snapshot,
-            None,
-            created,
-        )
-        .unwrap();
+    let headers = sign_report(signer, &snapshot, &url, signed_body, created);
     let agent = f.settings().build_agent().unwrap();
-    let mut request = agent
-        .post(&url)
-        .header(
-            "Authorization",
-            snapshot.headers().authorization().expose_secret(),
-        )
-        .header("API-Key", snapshot.headers().api_key().expose_secret())
-        .header("Content-Type", "application/json");
-    for (name, value) in headers.pairs() {
-        request = request.header(name, value);
-    }
-    request.send(sent_body).unwrap().status().as_u16()
+    post_signed(&agent, &url, &snapshot, &headers, sent_body)
 }
 
 #[test]
@@ -154,34 +177,9 @@ fn a_replayed_request_is_refused() {
     let store = f.store(SERVICE_KEY, API_KEY);
     let snapshot = store.snapshot();
     let url = format!("{}/api/ng/report", f.server.url());
-    let headers = Signer::default()
-        .sign(
-            &Message {
-                method: "POST",
-                url: &url,
-                content_type: "application/json",
-                body: b"{}",
-            },
-            &snapshot,
-            None,
-            now(),
-        )
-        .unwrap();
+    let headers = sign_report(&Signer::default(), &snapshot, &url, b"{}", now());
     let agent = f.settings().build_agent().unwrap();
-    let send = || {
-        let mut request = agent
-            .post(&url)
-            .header(
-                "Authorization",
-                snapshot.headers().authorization().expose_secret(),
-            )
-            .header("API-Key", snapshot.headers().api_key().expose_secret())
-            .header("Content-Type", "application/json");
-        for (name, value) in headers.pairs() {
-            request = request.header(name, value);
-        }
-        request.send(&b"{}"[..]).unwrap().status().as_u16()
-    };
+    let send = || post_signed(&agent, &url, &snapshot, &headers, b"{}");
     assert_eq!(send(), 200);
     assert_eq!(send(), 401, "the same nonce again is a replay");
     assert!(

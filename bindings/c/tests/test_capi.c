@@ -166,6 +166,60 @@ static void clear_contrast_environment(void) {
     }
 }
 
+/* Makes a handle from CONTRAST__API__* variables (plus one extra variable if named), then clears them. */
+static contrast_auth *environment_handle(const char *url, const char *user, const char *service,
+                                         const char *api, const char *extra_name,
+                                         const char *extra_value) {
+    clear_contrast_environment();
+    setenv("CONTRAST__API__URL", url, 1);
+    setenv("CONTRAST__API__USER_NAME", user, 1);
+    setenv("CONTRAST__API__SERVICE_KEY", service, 1);
+    setenv("CONTRAST__API__API_KEY", api, 1);
+    if (extra_name) setenv(extra_name, extra_value, 1);
+    contrast_auth *auth = NULL;
+    EXPECT(contrast_auth_from_environment(&auth), CONTRAST_RESULT_OK);
+    clear_contrast_environment();
+    return auth;
+}
+
+/* Reads both header values of `auth` and checks them against the expected ones. */
+static void check_credentials(const contrast_auth *auth, const char *name,
+                              const char *authorization, const char *api_key) {
+    char *a = read_value(contrast_auth_authorization, auth);
+    char *k = read_value(contrast_auth_api_key, auth);
+    CHECK(strcmp(a, authorization) == 0, "%s: authorization %s", name, a);
+    CHECK(strcmp(k, api_key) == 0, "%s: api key", name);
+    free(a);
+    free(k);
+}
+
+/* Runs `each` on every line of DIR/FILE (each returns 1 per case) and checks there were at least min_cases. */
+static void run_vectors(const char *dir, const char *file, int (*each)(char *line), int min_cases) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL, "open %s", path);
+    if (!f) return;
+    char *line = NULL;
+    size_t cap = 0;
+    int cases = 0;
+    while (getline(&line, &cap, f) > 0) cases += each(line);
+    free(line);
+    fclose(f);
+    CHECK(cases >= min_cases, "%d cases in %s", cases, file);
+}
+
+/* Joins `n` threads and adds up the counts they return. */
+static long join_counts(const pthread_t *threads, int n) {
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+        void *r = NULL;
+        pthread_join(threads[i], &r);
+        total += (long)r;
+    }
+    return total;
+}
+
 /* ---------- tests ---------- */
 
 static void test_result_messages(void) {
@@ -185,44 +239,29 @@ static void test_result_messages(void) {
     CHECK(strlen(CONTRAST_AUTH_VERSION) >= 5, "version macro");
 }
 
-static void test_header_vectors(const char *dir) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/headers.tsv", dir);
-    FILE *f = fopen(path, "r");
-    CHECK(f != NULL, "open %s", path);
-    if (!f) return;
-    char *line = NULL;
-    size_t cap = 0;
-    int cases = 0;
-    while (getline(&line, &cap, f) > 0) {
-        char *fields[8];
-        CHECK(split(line, fields, 8) == 7, "7 fields");
-        unsigned char *v[7];
-        for (int i = 0; i < 7; i++) v[i] = unhex(fields[i], NULL);
-        contrast_auth *auth = NULL;
-        EXPECT(contrast_auth_new((char *)v[1], (char *)v[2], (char *)v[3], (char *)v[4], &auth),
-               CONTRAST_RESULT_OK);
-        if (auth) {
-            char *a = read_value(contrast_auth_authorization, auth);
-            char *k = read_value(contrast_auth_api_key, auth);
-            CHECK(strcmp(a, (char *)v[5]) == 0, "%s: authorization %s", (char *)v[0], a);
-            CHECK(strcmp(k, (char *)v[6]) == 0, "%s: api key", (char *)v[0]);
-            contrast_headers *list = NULL;
-            EXPECT(contrast_auth_headers(auth, &list), CONTRAST_RESULT_OK);
-            CHECK(strcmp(find(list, "Authorization"), (char *)v[5]) == 0, "list authorization");
-            CHECK(strcmp(find(list, "api-key"), (char *)v[6]) == 0, "list api key");
-            contrast_headers_free(list);
-            free(a);
-            free(k);
-            contrast_auth_free(auth);
-        }
-        for (int i = 0; i < 7; i++) free(v[i]);
-        cases++;
+/* One line of headers.tsv; counts as one case. */
+static int header_case(char *line) {
+    char *fields[8];
+    CHECK(split(line, fields, 8) == 7, "7 fields");
+    unsigned char *v[7];
+    for (int i = 0; i < 7; i++) v[i] = unhex(fields[i], NULL);
+    contrast_auth *auth = NULL;
+    EXPECT(contrast_auth_new((char *)v[1], (char *)v[2], (char *)v[3], (char *)v[4], &auth),
+           CONTRAST_RESULT_OK);
+    if (auth) {
+        check_credentials(auth, (char *)v[0], (char *)v[5], (char *)v[6]);
+        contrast_headers *list = NULL;
+        EXPECT(contrast_auth_headers(auth, &list), CONTRAST_RESULT_OK);
+        CHECK(strcmp(find(list, "Authorization"), (char *)v[5]) == 0, "list authorization");
+        CHECK(strcmp(find(list, "api-key"), (char *)v[6]) == 0, "list api key");
+        contrast_headers_free(list);
+        contrast_auth_free(auth);
     }
-    free(line);
-    fclose(f);
-    CHECK(cases >= 6, "%d header cases", cases);
+    for (int i = 0; i < 7; i++) free(v[i]);
+    return 1;
 }
+
+static void test_header_vectors(const char *dir) { run_vectors(dir, "headers.tsv", header_case, 6); }
 
 static void test_headers_list(void) {
     contrast_auth *auth = new_auth();
@@ -620,12 +659,7 @@ static void test_rotation_threads(void) {
         if (contrast_auth_rotate(s.auth, service, api) != CONTRAST_RESULT_OK) rotate_failures++;
     }
     atomic_store(&s.done, 1);
-    long bad = 0;
-    for (int i = 0; i < READERS; i++) {
-        void *r = NULL;
-        pthread_join(threads[i], &r);
-        bad += (long)r;
-    }
+    long bad = join_counts(threads, READERS);
     CHECK(rotate_failures == 0, "%d rotations failed", rotate_failures);
     CHECK(bad == 0, "%ld inconsistent reads", bad);
     contrast_fingerprints fp;
@@ -642,78 +676,57 @@ static void test_rotation_threads(void) {
 static contrast_auth *signing_handle(unsigned char **v) {
     const char *user = (char *)v[1], *service = (char *)v[2], *api = (char *)v[3];
     const char *signing_key = (char *)v[4], *prev_service = (char *)v[5], *prev_api = (char *)v[6];
+    /* With previous keys, the handle starts with them and then rotates to the current ones. */
+    const char *first_service = prev_service ? prev_service : service;
+    const char *first_api = prev_api ? prev_api : api;
     contrast_auth *auth = NULL;
-    if (signing_key) {
-        clear_contrast_environment();
-        setenv("CONTRAST__API__URL", URL, 1);
-        setenv("CONTRAST__API__USER_NAME", user, 1);
-        setenv("CONTRAST__API__SERVICE_KEY", prev_service ? prev_service : service, 1);
-        setenv("CONTRAST__API__API_KEY", prev_api ? prev_api : api, 1);
-        setenv("CONTRAST__API__SIGNING_KEY", signing_key, 1);
-        EXPECT(contrast_auth_from_environment(&auth), CONTRAST_RESULT_OK);
-        clear_contrast_environment();
-    } else {
-        EXPECT(contrast_auth_new(URL, user, prev_service ? prev_service : service,
-                                 prev_api ? prev_api : api, &auth),
-               CONTRAST_RESULT_OK);
-    }
+    if (signing_key)
+        auth = environment_handle(URL, user, first_service, first_api, "CONTRAST__API__SIGNING_KEY",
+                                  signing_key);
+    else
+        EXPECT(contrast_auth_new(URL, user, first_service, first_api, &auth), CONTRAST_RESULT_OK);
     if (auth && prev_service)
         EXPECT(contrast_auth_rotate(auth, service, api), CONTRAST_RESULT_OK);
     return auth;
 }
 
-static void test_signing_vectors(const char *dir) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/signing.tsv", dir);
-    FILE *f = fopen(path, "r");
-    CHECK(f != NULL, "open %s", path);
-    if (!f) return;
-    char *line = NULL;
-    size_t cap = 0;
-    int cases = 0;
-    while (getline(&line, &cap, f) > 0) {
-        char *fields[20];
-        size_t n = split(line, fields, 20);
-        CHECK(n == 18, "18 fields, got %zu", n);
-        if (n != 18) continue;
-        unsigned char *v[18];
-        size_t body_len = 0, nonce_len = 0;
-        for (size_t i = 0; i < 18; i++)
-            v[i] = i == 11 ? NULL : unhex(fields[i], i == 10 ? &body_len : i == 12 ? &nonce_len : NULL);
-        unsigned long long created = strtoull(fields[11], NULL, 10);
-        const char *name = (char *)v[0];
-        contrast_auth *auth = signing_handle(v);
-        CHECK(nonce_len == CONTRAST_NONCE_LEN, "%s: nonce", name);
-        if (auth) {
-            char *a = read_value(contrast_auth_authorization, auth);
-            char *k = read_value(contrast_auth_api_key, auth);
-            CHECK(strcmp(a, (char *)v[13]) == 0, "%s: authorization", name);
-            CHECK(strcmp(k, (char *)v[14]) == 0, "%s: api key", name);
-            free(a);
-            free(k);
-            contrast_headers *list = NULL;
-            EXPECT(contrast_auth_sign_with_nonce(auth, (char *)v[7], (char *)v[8], (char *)v[9],
-                                                 v[10], body_len, (uint64_t)created, v[12], &list),
-                   CONTRAST_RESULT_OK);
-            if (list) {
-                CHECK(contrast_headers_count(list) == 3, "%s: 3 headers", name);
-                CHECK(strcmp(find(list, "Content-Digest"), (char *)v[15]) == 0,
-                      "%s: content digest %s", name, find(list, "Content-Digest"));
-                CHECK(strcmp(find(list, "Signature-Input"), (char *)v[16]) == 0,
-                      "%s: signature input %s", name, find(list, "Signature-Input"));
-                CHECK(strcmp(find(list, "Signature"), (char *)v[17]) == 0, "%s: signature %s",
-                      name, find(list, "Signature"));
-                contrast_headers_free(list);
-            }
-            contrast_auth_free(auth);
+/* One line of signing.tsv; counts as one case unless it has the wrong number of fields. */
+static int signing_case(char *line) {
+    char *fields[20];
+    size_t n = split(line, fields, 20);
+    CHECK(n == 18, "18 fields, got %zu", n);
+    if (n != 18) return 0;
+    unsigned char *v[18];
+    size_t body_len = 0, nonce_len = 0;
+    for (size_t i = 0; i < 18; i++)
+        v[i] = i == 11 ? NULL : unhex(fields[i], i == 10 ? &body_len : i == 12 ? &nonce_len : NULL);
+    unsigned long long created = strtoull(fields[11], NULL, 10);
+    const char *name = (char *)v[0];
+    contrast_auth *auth = signing_handle(v);
+    CHECK(nonce_len == CONTRAST_NONCE_LEN, "%s: nonce", name);
+    if (auth) {
+        check_credentials(auth, name, (char *)v[13], (char *)v[14]);
+        contrast_headers *list = NULL;
+        EXPECT(contrast_auth_sign_with_nonce(auth, (char *)v[7], (char *)v[8], (char *)v[9], v[10],
+                                             body_len, (uint64_t)created, v[12], &list),
+               CONTRAST_RESULT_OK);
+        if (list) {
+            CHECK(contrast_headers_count(list) == 3, "%s: 3 headers", name);
+            CHECK(strcmp(find(list, "Content-Digest"), (char *)v[15]) == 0,
+                  "%s: content digest %s", name, find(list, "Content-Digest"));
+            CHECK(strcmp(find(list, "Signature-Input"), (char *)v[16]) == 0,
+                  "%s: signature input %s", name, find(list, "Signature-Input"));
+            CHECK(strcmp(find(list, "Signature"), (char *)v[17]) == 0, "%s: signature %s", name,
+                  find(list, "Signature"));
+            contrast_headers_free(list);
         }
-        for (size_t i = 0; i < 18; i++) free(v[i]);
-        cases++;
+        contrast_auth_free(auth);
     }
-    free(line);
-    fclose(f);
-    CHECK(cases >= 20, "%d signing cases", cases);
+    for (size_t i = 0; i < 18; i++) free(v[i]);
+    return 1;
 }
+
+static void test_signing_vectors(const char *dir) { run_vectors(dir, "signing.tsv", signing_case, 20); }
 
 static void test_sign_now(void) {
     contrast_auth *auth = new_auth();
@@ -816,16 +829,8 @@ static void stop_server(struct server *s) {
 }
 
 static contrast_auth *server_handle(const struct server *s, const char *api_key, int trust_ca) {
-    clear_contrast_environment();
-    setenv("CONTRAST__API__URL", s->url, 1);
-    setenv("CONTRAST__API__USER_NAME", USER, 1);
-    setenv("CONTRAST__API__SERVICE_KEY", SERVICE, 1);
-    setenv("CONTRAST__API__API_KEY", api_key, 1);
-    if (trust_ca) setenv("CONTRAST__API__CERTIFICATE__CA_FILE", s->ca_file, 1);
-    contrast_auth *auth = NULL;
-    EXPECT(contrast_auth_from_environment(&auth), CONTRAST_RESULT_OK);
-    clear_contrast_environment();
-    return auth;
+    return environment_handle(s->url, USER, SERVICE, api_key,
+                              trust_ca ? "CONTRAST__API__CERTIFICATE__CA_FILE" : NULL, s->ca_file);
 }
 
 #define SENDERS 4
@@ -864,12 +869,7 @@ static void test_concurrent_send(const struct server *srv) {
         struct timespec pause = {0, 2000000};
         nanosleep(&pause, NULL);
     }
-    long failed = 0;
-    for (int i = 0; i < SENDERS; i++) {
-        void *r = NULL;
-        pthread_join(threads[i], &r);
-        failed += (long)r;
-    }
+    long failed = join_counts(threads, SENDERS);
     CHECK(failed == 0, "%ld of %d concurrent reports failed", failed, SENDERS * SENDS_PER_THREAD);
     contrast_auth_free(s.auth);
 }
