@@ -226,14 +226,19 @@ public final class ContrastAuth implements AutoCloseable {
     }
 
     /**
-     * Signs a report (RFC 9421 HMAC-SHA256 over an RFC 9530 {@code Content-Digest}).
+     * Signs a report (RFC 9421 HMAC-SHA256 over an RFC 9530 {@code Content-Digest}). Safe to call
+     * from many threads. The last few (method, URL, content type) targets are kept encoded, and
+     * the native side keeps their part of the signature prepared, so repeated reports to the same
+     * endpoints cost little beyond hashing the body.
      *
      * @param method the request method, e.g. {@code POST}
      * @param url the absolute https URL the report goes to
      * @param contentType the {@code Content-Type} value
      * @param body the body as sent (read in place, not copied)
-     * @return an unmodifiable map of {@code Content-Digest}, {@code Signature-Input}, {@code Signature}
-     * @throws IllegalArgumentException if the method, URL or content type cannot be signed
+     * @return an unmodifiable map of {@code Content-Digest}, {@code Signature-Input}, {@code Signature},
+     *     in that order
+     * @throws IllegalArgumentException if the method, URL or content type cannot be signed (not an
+     *     HTTP token, not https, a control character, an unpaired surrogate)
      */
     public Map<String, String> sign(String method, String url, String contentType, byte[] body) {
         Objects.requireNonNull(method, "method");
