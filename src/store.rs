@@ -25,7 +25,6 @@ pub struct Snapshot {
     credentials: Credentials,
     headers: AuthHeaders,
     signing_key: SigningKey,
-    keyid: Secret,
     signing_state: SigningState,
 }
 
@@ -64,19 +63,13 @@ impl Snapshot {
                 credentials.api_key().expose_secret(),
             ),
         };
-        let user_name = credentials.user_name().expose_secret();
-        let fingerprint = signing_key.fingerprint().to_hex();
-        let mut keyid = String::with_capacity(user_name.len() + 1 + fingerprint.len());
-        keyid.push_str(user_name);
-        keyid.push('/');
-        keyid.push_str(&fingerprint);
-        let signing_state = SigningState::new(&keyid);
+        let signing_state =
+            SigningState::new(credentials.user_name().expose_secret(), &signing_key);
         Snapshot {
             generation,
             credentials,
             headers,
             signing_key,
-            keyid: Secret::new(keyid),
             signing_state,
         }
     }
@@ -104,7 +97,7 @@ impl Snapshot {
     /// The signature `keyid`: `<user_name>/<fingerprint of the signing key>` (it holds the
     /// user name, so it is kept as a secret).
     pub fn keyid(&self) -> &Secret {
-        &self.keyid
+        self.signing_state.keyid()
     }
 
     /// The signer's per-key state (parameters and prepared request targets).

@@ -6,8 +6,8 @@
 //! and again). [`SigningState`] keeps, for the last [`PREPARED_TARGETS`] targets signed with
 //! the snapshot's key, the HMAC state that has absorbed the key and those lines; a report to
 //! one of them starts from a copy and only hashes the `content-digest` and
-//! `@signature-params` lines. The `;keyid=...;tag=...` parameters are
-//! serialized once per snapshot. Every state is zeroized when its snapshot is dropped (the
+//! `@signature-params` lines. The keyid and the `;keyid=...;tag=...` parameters are
+//! built once per snapshot. Every state is zeroized when its snapshot is dropped (the
 //! HMAC states by `sha2`'s `zeroize` feature).
 
 use std::sync::Arc;
@@ -18,6 +18,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+use crate::secret::Secret;
 use crate::signing::base::{self, TAG};
 use crate::signing::error::SignError;
 use crate::signing::key::SigningKey;
@@ -28,6 +29,8 @@ pub const PREPARED_TARGETS: usize = 4;
 
 /// The signing state of one snapshot's key (see the module documentation).
 pub struct SigningState {
+    /// `<user_name>/<fingerprint of the signing key>`.
+    keyid: Secret,
     /// `;keyid="<keyid>";tag="contrast-auth/v1"`, or why the keyid cannot be a parameter.
     params_suffix: Result<Zeroizing<String>, SignError>,
     /// The last request targets signed with this key, replaced round robin.
@@ -51,14 +54,25 @@ struct PreparedTarget {
 }
 
 impl SigningState {
-    /// The state for a key whose `keyid` is this.
-    pub fn new(keyid: &str) -> Self {
-        let params_suffix = base::serialize_params_suffix(keyid, TAG).map(Zeroizing::new);
+    /// The state for `key`, the signing key of `user_name`.
+    pub fn new(user_name: &str, key: &SigningKey) -> Self {
+        let fingerprint = key.fingerprint().to_hex();
+        let mut keyid = String::with_capacity(user_name.len() + 1 + fingerprint.len());
+        keyid.push_str(user_name);
+        keyid.push('/');
+        keyid.push_str(&fingerprint);
+        let params_suffix = base::serialize_params_suffix(&keyid, TAG).map(Zeroizing::new);
         SigningState {
+            keyid: Secret::new(keyid),
             params_suffix,
             targets: Default::default(),
             next_slot: AtomicUsize::new(0),
         }
+    }
+
+    /// The signature `keyid`: `<user_name>/<fingerprint of the signing key>`.
+    pub fn keyid(&self) -> &Secret {
+        &self.keyid
     }
 
     /// `;keyid="...";tag="..."`, the end of this key's `@signature-params`.

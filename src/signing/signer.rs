@@ -11,6 +11,7 @@ use hmac::Mac;
 use crate::signing::base::{self, LABEL, PREVIOUS_LABEL};
 use crate::signing::digest::{content_digest, push_base64_32};
 use crate::signing::error::SignError;
+use crate::signing::key::TAG_LEN;
 use crate::signing::nonce;
 use crate::store::{CredentialStore, Snapshot};
 
@@ -177,7 +178,7 @@ impl Signer {
             for part in base::final_lines(&digest, &params) {
                 mac.update(part.as_bytes());
             }
-            let tag: [u8; 32] = mac.finalize().into_bytes().into();
+            let tag: [u8; TAG_LEN] = mac.finalize().into_bytes().into();
             if !input.is_empty() {
                 input.push_str(", ");
                 signature.push_str(", ");

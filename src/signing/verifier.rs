@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use hmac::Mac;
 
 use crate::secret::constant_time_eq;
 use crate::signing::base::{self, COMPONENTS, Components, TAG};
@@ -192,8 +193,12 @@ impl Verifier {
                 reason: "must be after created and within 900 s of it",
             });
         }
-        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
-        let key = keys.get(&*keyid).ok_or(VerifyError::UnknownKey)?;
+        let mut keyed_mac = {
+            let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
+            keys.get(&*keyid)
+                .ok_or(VerifyError::UnknownKey)?
+                .keyed_mac()
+        };
         if created > now.saturating_add(self.options.tolerance.as_secs()) {
             return Err(VerifyError::FromTheFuture);
         }
@@ -221,10 +226,10 @@ impl Verifier {
                 reason: "a covered component contains a control character",
             }
         })?;
-        if !key.verify(base.as_bytes(), mac) {
-            return Err(VerifyError::SignatureMismatch);
-        }
-        drop(keys);
+        keyed_mac.update(base.as_bytes());
+        keyed_mac
+            .verify_slice(mac)
+            .map_err(|_| VerifyError::SignatureMismatch)?;
         let expected = sha256_member(content_digest).ok_or(VerifyError::Malformed {
             part: "Content-Digest",
             reason: "no well-formed sha-256 member",
