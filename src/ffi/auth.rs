@@ -215,6 +215,9 @@ pub unsafe extern "C" fn contrast_auth_from_environment(
 /// `Basic ` prefix) into `buf` with a NUL, and sets `*out_len` to its length without the
 /// NUL. If `len` is not more than that length, returns BUFFER_TOO_SMALL and writes only
 /// `*out_len` = the length needed (without the NUL): retry with `*out_len + 1` bytes.
+/// To ask for the size first (like `snprintf`), pass `buf == NULL` and `len == 0`: the
+/// result is BUFFER_TOO_SMALL with `*out_len` set. NULL `buf` with `len > 0` is
+/// NULL_ARGUMENT.
 ///
 /// The value is a secret: wipe `buf` when done. Thread-safe, also during rotation.
 ///
@@ -233,7 +236,8 @@ pub unsafe extern "C" fn contrast_auth_authorization(
 }
 
 /// Copies the current `API-Key` header value into `buf`, exactly like
-/// `contrast_auth_authorization` (same buffer rules, same BUFFER_TOO_SMALL behaviour).
+/// `contrast_auth_authorization` (same buffer rules, same BUFFER_TOO_SMALL behaviour, same
+/// `buf == NULL, len == 0` size probe).
 ///
 /// The value is a secret: wipe `buf` when done. Thread-safe, also during rotation.
 ///
@@ -413,7 +417,8 @@ pub unsafe extern "C" fn contrast_auth_free(auth: *mut contrast_auth) {
 
 /// Copies a description of the last failure on the calling thread (which argument, which
 /// key, why: never a secret) into `buf`, with the buffer rules of
-/// `contrast_auth_authorization`; "" when no call on this thread has failed yet. Each
+/// `contrast_auth_authorization` (including the `buf == NULL, len == 0` size probe, which
+/// keeps the detail); "" when no call on this thread has failed yet. Each
 /// thread has its own. Thread-safe.
 ///
 /// # Safety

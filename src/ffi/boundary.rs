@@ -154,8 +154,13 @@ pub(crate) fn out_ptr<T>(ptr: *mut T, name: &'static str) -> Result<NonNull<T>, 
 }
 
 /// A caller buffer for a NUL-terminated string: `buf`, its `len`, and `out_len`.
+///
+/// `buf == NULL` with `len == 0` is a size probe (snprintf-style): [`StringOut::write`]
+/// then only sets `*out_len` and returns BUFFER_TOO_SMALL. NULL with `len > 0` is a
+/// NULL_ARGUMENT.
 pub(crate) struct StringOut {
-    buf: NonNull<c_char>,
+    /// `None` only for a probe (`len == 0`).
+    buf: Option<NonNull<c_char>>,
     len: usize,
     out_len: NonNull<usize>,
 }
@@ -163,34 +168,43 @@ pub(crate) struct StringOut {
 impl StringOut {
     /// Checks both pointers (before anything is computed).
     pub(crate) fn new(buf: *mut c_char, len: usize, out_len: *mut usize) -> Result<Self, Failure> {
+        let buf = if len == 0 {
+            NonNull::new(buf)
+        } else {
+            Some(out_ptr(buf, "buf")?)
+        };
         Ok(StringOut {
-            buf: out_ptr(buf, "buf")?,
+            buf,
             len,
             out_len: out_ptr(out_len, "out_len")?,
         })
     }
 
-    /// Writes `value` and a NUL, and `*out_len = value.len()`; or, when it does not fit,
-    /// only `*out_len` = the length needed (without the NUL) and BUFFER_TOO_SMALL.
+    /// Writes `value` and a NUL, and `*out_len = value.len()`; or, when it does not fit
+    /// (always for a probe, `len == 0`), only `*out_len` = the length needed (without the
+    /// NUL) and BUFFER_TOO_SMALL.
     ///
     /// # Safety
     /// `buf` points to `len` writable bytes and `out_len` to a writable `size_t`, both not
     /// accessed by anyone else during the call.
     pub(crate) unsafe fn write(self, value: &str) -> Result<(), Failure> {
         let needed = value.len();
-        if self.len <= needed {
-            // SAFETY: out_len is non-NULL and writable per this function's contract.
-            unsafe { self.out_len.as_ptr().write(needed) };
-            return Err(Failure::new(
-                contrast_result::BufferTooSmall,
-                format!(
-                    "the buffer holds {} bytes; {} are needed (with the NUL)",
-                    self.len,
-                    needed + 1
-                ),
-            ));
-        }
-        let dst = self.buf.as_ptr().cast::<u8>();
+        let buf = match self.buf {
+            Some(buf) if self.len > needed => buf,
+            _ => {
+                // SAFETY: out_len is non-NULL and writable per this function's contract.
+                unsafe { self.out_len.as_ptr().write(needed) };
+                return Err(Failure::new(
+                    contrast_result::BufferTooSmall,
+                    format!(
+                        "the buffer holds {} bytes; {} are needed (with the NUL)",
+                        self.len,
+                        needed + 1
+                    ),
+                ));
+            }
+        };
+        let dst = buf.as_ptr().cast::<u8>();
         // SAFETY: `buf` has `len > needed` writable bytes; a caller buffer cannot overlap
         // library-owned `value`.
         unsafe {
@@ -233,5 +247,49 @@ mod tests {
                 contrast_result::NullArgument
             );
         }
+    }
+
+    #[test]
+    fn a_null_buffer_of_length_zero_is_a_size_probe() {
+        let mut out_len = 999usize;
+        let out = StringOut::new(std::ptr::null_mut(), 0, &mut out_len).expect("a probe");
+        // SAFETY: out_len is a live local; buf is a probe (never written).
+        let e = unsafe { out.write("abcdef") }.unwrap_err();
+        assert_eq!(e.code, contrast_result::BufferTooSmall);
+        assert_eq!(out_len, 6);
+        // An empty value still needs one byte (its NUL).
+        let out = StringOut::new(std::ptr::null_mut(), 0, &mut out_len).expect("a probe");
+        // SAFETY: as above.
+        let e = unsafe { out.write("") }.unwrap_err();
+        assert_eq!(e.code, contrast_result::BufferTooSmall);
+        assert_eq!(out_len, 0);
+    }
+
+    #[test]
+    fn a_null_buffer_with_a_length_or_a_null_out_len_is_a_null_argument() {
+        let mut out_len = 999usize;
+        let e = StringOut::new(std::ptr::null_mut(), 8, &mut out_len)
+            .err()
+            .expect("NULL buf with len 8");
+        assert_eq!(e.code, contrast_result::NullArgument);
+        assert!(e.detail.contains("`buf`"));
+        let e = StringOut::new(std::ptr::null_mut(), 0, std::ptr::null_mut())
+            .err()
+            .expect("NULL out_len");
+        assert_eq!(e.code, contrast_result::NullArgument);
+        assert!(e.detail.contains("`out_len`"));
+        assert_eq!(out_len, 999, "nothing written on a NULL_ARGUMENT");
+    }
+
+    #[test]
+    fn a_non_null_buffer_of_length_zero_is_too_small_and_untouched() {
+        let mut buf = [b'x' as c_char; 4];
+        let mut out_len = 999usize;
+        let out = StringOut::new(buf.as_mut_ptr(), 0, &mut out_len).expect("valid");
+        // SAFETY: buf and out_len are live locals.
+        let e = unsafe { out.write("ab") }.unwrap_err();
+        assert_eq!(e.code, contrast_result::BufferTooSmall);
+        assert_eq!(out_len, 2);
+        assert_eq!(buf, [b'x' as c_char; 4]);
     }
 }

@@ -26,12 +26,14 @@ mod headers;
 mod result;
 mod send;
 mod sign;
+mod version;
 
 pub use auth::*;
 pub use headers::*;
 pub use result::*;
 pub use send::*;
 pub use sign::*;
+pub use version::*;
 
 #[cfg(test)]
 mod tests;

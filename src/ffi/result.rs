@@ -22,7 +22,8 @@ pub enum contrast_result {
     /// user name, a malformed URL, an index out of range, nothing to rotate.
     InvalidArgument = 3,
     /// The caller's buffer cannot hold the value and its NUL; `*out_len` holds the length
-    /// needed (without the NUL) and nothing else was written.
+    /// needed (without the NUL) and nothing else was written. Also the answer to a size
+    /// probe (`buf == NULL` with `len == 0`).
     BufferTooSmall = 4,
     /// The configuration could not be loaded: a required key is missing, a file is
     /// unreadable or malformed, a setting is invalid.

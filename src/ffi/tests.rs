@@ -107,6 +107,54 @@ fn every_buffer_size_below_the_needed_one_reports_the_length_only() {
 }
 
 #[test]
+fn a_null_buffer_of_length_zero_probes_the_size_of_every_copied_value() {
+    let auth = new_auth();
+    let readers: [(Reader, &str); 2] = [
+        (contrast_auth_authorization, AUTHORIZATION),
+        (contrast_auth_api_key, API.to_str().unwrap()),
+    ];
+    for (reader, expected) in readers {
+        let mut needed = 12345usize;
+        // SAFETY: a live handle, a probe (NULL, 0) and a local out_len.
+        let r = unsafe { reader(auth, null_mut(), 0, &mut needed) };
+        assert_eq!(r, contrast_result::BufferTooSmall);
+        assert_eq!(needed, expected.len());
+        // Probe, then allocate *out_len + 1 and read: the C idiom.
+        let mut buf = vec![0 as c_char; needed + 1];
+        let mut len = 0usize;
+        // SAFETY: `buf` has needed + 1 bytes.
+        let r = unsafe { reader(auth, buf.as_mut_ptr(), buf.len(), &mut len) };
+        assert_eq!(r, contrast_result::Ok);
+        assert_eq!(len, expected.len());
+        // SAFETY: NUL-terminated on success.
+        assert_eq!(
+            unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str(),
+            Ok(expected)
+        );
+        // NULL with a non-zero length stays a NULL_ARGUMENT and writes nothing.
+        let mut untouched = 777usize;
+        // SAFETY: NULL buf with len 8 must be rejected before any write.
+        let r = unsafe { reader(auth, null_mut(), 8, &mut untouched) };
+        assert_eq!(r, contrast_result::NullArgument);
+        assert_eq!(untouched, 777);
+    }
+    // contrast_last_error: a probe reports the detail's length and keeps the detail.
+    // SAFETY: NULL buf with len 8 fails (and records a detail).
+    let r = unsafe { contrast_auth_authorization(auth, null_mut(), 8, &mut 0) };
+    assert_eq!(r, contrast_result::NullArgument);
+    let detail = last_error_text();
+    assert!(detail.contains("`buf`"), "{detail}");
+    let mut needed = 12345usize;
+    // SAFETY: a probe with a local out_len.
+    let r = unsafe { contrast_last_error(null_mut(), 0, &mut needed) };
+    assert_eq!(r, contrast_result::BufferTooSmall);
+    assert_eq!(needed, detail.len());
+    assert_eq!(last_error_text(), detail, "a probe keeps the detail");
+    // SAFETY: freed once.
+    unsafe { contrast_auth_free(auth) };
+}
+
+#[test]
 fn null_in_each_argument_is_null_argument_and_writes_nothing() {
     let s = [URL, USER, SERVICE, API];
     for i in 0..5 {

@@ -578,6 +578,15 @@ static void test_buffer_sizes(void) {
             for (size_t j = 0; j <= needed; j++) untouched &= buf[j] == '#';
             CHECK(untouched, "len %zu: the buffer was written", len);
         }
+        /* A size probe (snprintf-style): NULL with 0 sets only *out_len. */
+        size_t probed = 424242;
+        EXPECT(readers[i](auth, NULL, 0, &probed), CONTRAST_RESULT_BUFFER_TOO_SMALL);
+        CHECK(probed == needed, "probe: out_len %zu, needed %zu", probed, needed);
+        /* NULL with a non-zero length stays NULL_ARGUMENT and writes nothing. */
+        probed = 424242;
+        EXPECT(readers[i](auth, NULL, needed + 1, &probed), CONTRAST_RESULT_NULL_ARGUMENT);
+        CHECK(probed == 424242, "out_len untouched on NULL_ARGUMENT");
+        EXPECT(readers[i](auth, NULL, 0, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
         size_t out_len = 0;
         memset(buf, '#', needed + 1);
         EXPECT(readers[i](auth, buf, needed + 1, &out_len), CONTRAST_RESULT_OK);
@@ -596,7 +605,27 @@ static void test_buffer_sizes(void) {
     EXPECT(contrast_last_error(tiny, sizeof tiny, &needed), CONTRAST_RESULT_BUFFER_TOO_SMALL);
     CHECK(needed == full_len && full_len > 4, "last error length %zu vs %zu", needed, full_len);
     CHECK(strcmp(last_error(), full) == 0, "kept");
+    size_t probed = 0;
+    EXPECT(contrast_last_error(NULL, 0, &probed), CONTRAST_RESULT_BUFFER_TOO_SMALL);
+    CHECK(probed == full_len, "last error probe %zu vs %zu", probed, full_len);
+    CHECK(strcmp(last_error(), full) == 0, "kept after a probe");
+    EXPECT(contrast_last_error(NULL, 1, &probed), CONTRAST_RESULT_NULL_ARGUMENT);
     contrast_auth_free(auth);
+}
+
+/* ---------- contrast_version ---------- */
+
+static void test_version(void) {
+    const char *version = contrast_version();
+    CHECK(version != NULL, "contrast_version() is not NULL");
+    if (!version) return;
+    CHECK(strcmp(version, CONTRAST_AUTH_VERSION) == 0, "library %s, header %s", version,
+          CONTRAST_AUTH_VERSION);
+    char expected[64];
+    snprintf(expected, sizeof expected, "%d.%d.%d", CONTRAST_AUTH_VERSION_MAJOR,
+             CONTRAST_AUTH_VERSION_MINOR, CONTRAST_AUTH_VERSION_PATCH);
+    CHECK(strcmp(version, expected) == 0, "%s vs %s", version, expected);
+    CHECK(contrast_version() == version, "the same static string every call");
 }
 
 /* ---------- rotation while 8 threads read ---------- */
@@ -962,6 +991,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     test_result_messages();
+    test_version();
     test_header_vectors(argv[1]);
     test_headers_list();
     test_token();
