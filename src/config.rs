@@ -11,8 +11,11 @@ use zeroize::Zeroizing;
 
 use crate::credentials::{ApiUrl, Credentials, decode_signing_key, validate_value};
 use crate::error::ConfigError;
+use crate::host_tls::{ClientIdentity, TrustAnchors};
 use crate::secret::Secret;
 use crate::token;
+
+mod proxy;
 
 /// The configuration keys this crate reads, exactly as the agents spell them.
 pub mod keys {
@@ -32,6 +35,18 @@ pub mod keys {
     pub const PROXY_ENABLE: &str = "api.proxy.enable";
     /// The proxy URL, `http://[user:pass@]host:port`.
     pub const PROXY_URL: &str = "api.proxy.url";
+    /// The proxy host, when the proxy is given as parts instead of `api.proxy.url`.
+    pub const PROXY_HOST: &str = "api.proxy.host";
+    /// The proxy port (with `api.proxy.host`).
+    pub const PROXY_PORT: &str = "api.proxy.port";
+    /// The proxy scheme, `http` (default) or `https` (with `api.proxy.host`).
+    pub const PROXY_SCHEME: &str = "api.proxy.scheme";
+    /// The proxy user name (a secret; with `api.proxy.host`).
+    pub const PROXY_USER: &str = "api.proxy.user";
+    /// The proxy password (a secret; with `api.proxy.host`).
+    pub const PROXY_PASS: &str = "api.proxy.pass";
+    /// The proxy authentication scheme: `Basic` (default with a user); NTLM and Digest are refused.
+    pub const PROXY_AUTH_TYPE: &str = "api.proxy.auth_type";
     /// Whether the certificate settings below apply.
     pub const CERTIFICATE_ENABLE: &str = "api.certificate.enable";
     /// A PEM bundle of CA certificates to trust (on-premises servers).
@@ -45,8 +60,22 @@ pub mod keys {
     /// Connect and read timeout in milliseconds.
     pub const TIMEOUT_MS: &str = "api.timeout_ms";
 
+    /// The proxy parts, in documentation order (any of them excludes `api.proxy.url`).
+    pub const PROXY_PARTS: [&str; 6] = [
+        PROXY_HOST,
+        PROXY_PORT,
+        PROXY_SCHEME,
+        PROXY_USER,
+        PROXY_PASS,
+        PROXY_AUTH_TYPE,
+    ];
+
+    /// The configuration file path as a host setting (`contrast.config.path`, the JVM form of
+    /// `CONTRAST_CONFIG_PATH`). Not a file key: it names the file. Shown in provenance.
+    pub const CONFIG_PATH: &str = "config.path";
+
     /// Every key, in documentation order.
-    pub const ALL: [&str; 14] = [
+    pub const ALL: [&str; 20] = [
         URL,
         USER_NAME,
         SERVICE_KEY,
@@ -55,6 +84,12 @@ pub mod keys {
         SIGNING_KEY,
         PROXY_ENABLE,
         PROXY_URL,
+        PROXY_HOST,
+        PROXY_PORT,
+        PROXY_SCHEME,
+        PROXY_USER,
+        PROXY_PASS,
+        PROXY_AUTH_TYPE,
         CERTIFICATE_ENABLE,
         CERTIFICATE_CA_FILE,
         CERTIFICATE_CERT_FILE,
@@ -138,15 +173,20 @@ pub struct ProxySettings {
 impl ProxySettings {
     /// Parses an `http://` or `https://` proxy URL, optionally with `user:password@`.
     pub fn parse(value: &str) -> Result<Self, ConfigError> {
-        let checked = validate_value(keys::PROXY_URL, value, &Origin::Argument)?;
+        Self::parse_as(value, keys::PROXY_URL)
+    }
+
+    /// [`ProxySettings::parse`], naming `key` in errors (the URL may be built from parts).
+    fn parse_as(value: &str, key: &'static str) -> Result<Self, ConfigError> {
+        let checked = validate_value(key, value, &Origin::Argument)?;
         let parsed =
             url::Url::parse(checked.expose_secret()).map_err(|e| ConfigError::InvalidSetting {
-                key: keys::PROXY_URL,
+                key,
                 reason: format!("not a valid URL ({e})"),
             })?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(ConfigError::InvalidSetting {
-                key: keys::PROXY_URL,
+                key,
                 reason: format!(
                     "unsupported proxy scheme `{}` (use http or https)",
                     parsed.scheme()
@@ -156,7 +196,7 @@ impl ProxySettings {
         let host = parsed.host_str().unwrap_or_default();
         if host.is_empty() {
             return Err(ConfigError::InvalidSetting {
-                key: keys::PROXY_URL,
+                key,
                 reason: "no host".into(),
             });
         }
@@ -167,6 +207,8 @@ impl ProxySettings {
             parsed.scheme(),
             if has_credentials { "[REDACTED]@" } else { "" }
         );
+        // The parsed URL's own buffer holds the credentials too: wipe it.
+        drop(Zeroizing::new(String::from(parsed)));
         Ok(ProxySettings {
             url: checked,
             display,
@@ -199,6 +241,12 @@ pub struct CertificateSettings {
     pub client_identity: Option<(PathBuf, PathBuf)>,
     /// Skip server certificate verification. Only true when explicitly configured.
     pub ignore_cert_errors: bool,
+    /// Extra trust anchors (DER) handed over by the host (the JVM's trust store), trusted
+    /// together with `ca_file`. Kept when `api.certificate.enable` is false.
+    pub trust_anchors: TrustAnchors,
+    /// A client identity (DER) handed over by the host (the JVM's key store); only set when
+    /// `client_identity` (`cert_file`/`key_file`) is not.
+    pub host_client_identity: Option<ClientIdentity>,
 }
 
 /// A fully loaded configuration: credentials plus transport settings, with provenance.
@@ -247,6 +295,8 @@ pub struct ConfigSources {
     working_dir: Option<PathBuf>,
     agent: Option<String>,
     system_dir: Option<PathBuf>,
+    trust_anchors: TrustAnchors,
+    client_identity: Option<ClientIdentity>,
 }
 
 impl ConfigSources {
@@ -311,6 +361,41 @@ impl ConfigSources {
         self
     }
 
+    /// Extra trust anchors (DER certificates, already checked) handed over by the host, trusted
+    /// together with `api.certificate.ca_file` (e.g. what the JVM trusts).
+    pub fn trust_anchors(mut self, anchors: TrustAnchors) -> Self {
+        self.trust_anchors = anchors;
+        self
+    }
+
+    /// A client certificate chain and key handed over by the host (e.g. the JVM's
+    /// `javax.net.ssl.keyStore`), used for mutual TLS when `api.certificate.cert_file` is
+    /// not configured.
+    pub fn client_identity(mut self, identity: ClientIdentity) -> Self {
+        self.client_identity = Some(identity);
+        self
+    }
+
+    /// The configuration file named explicitly, and by what: the host setting
+    /// `contrast.config.path` (or `config.path`) first, then `CONTRAST_CONFIG_PATH`.
+    fn named_file(&self) -> Option<(PathBuf, Origin)> {
+        let host_names = [format!("contrast.{}", keys::CONFIG_PATH), keys::CONFIG_PATH.to_string()];
+        for (name, value) in self.host.iter().rev() {
+            if host_names.iter().any(|n| n == name) {
+                return Some((
+                    PathBuf::from(value.expose_secret()),
+                    Origin::Host(name.clone()),
+                ));
+            }
+        }
+        self.environment.get(CONFIG_PATH_VARIABLE).map(|path| {
+            (
+                PathBuf::from(path.expose_secret()),
+                Origin::Environment(CONFIG_PATH_VARIABLE.to_string()),
+            )
+        })
+    }
+
     /// The directories and files searched for the YAML file, in order.
     pub fn file_candidates(&self) -> Vec<PathBuf> {
         let mut out = Vec::new();
@@ -326,20 +411,33 @@ impl ConfigSources {
         out
     }
 
-    /// Finds the YAML file: `CONTRAST_CONFIG_PATH` (which must exist when set), then the
-    /// candidates of [`ConfigSources::file_candidates`].
+    /// Finds the YAML file: the host setting `contrast.config.path`, else
+    /// `CONTRAST_CONFIG_PATH` (either must name a file when set), else the candidates of
+    /// [`ConfigSources::file_candidates`].
     pub fn find_file(&self) -> Result<Option<PathBuf>, ConfigError> {
-        if let Some(path) = self.environment.get(CONFIG_PATH_VARIABLE) {
-            let path = PathBuf::from(path.expose_secret());
+        Ok(self.find_file_with_origin()?.map(|(path, _)| path))
+    }
+
+    /// [`ConfigSources::find_file`], with the setting that named the file (if one did).
+    fn find_file_with_origin(&self) -> Result<Option<(PathBuf, Option<Origin>)>, ConfigError> {
+        if let Some((path, origin)) = self.named_file() {
             if !path.is_file() {
+                let by = match &origin {
+                    Origin::Host(name) => format!("host setting {name}"),
+                    _ => CONFIG_PATH_VARIABLE.to_string(),
+                };
                 return Err(ConfigError::File {
                     path,
-                    reason: format!("named by {CONFIG_PATH_VARIABLE} but not a readable file"),
+                    reason: format!("named by {by} but not a readable file"),
                 });
             }
-            return Ok(Some(path));
+            return Ok(Some((path, Some(origin))));
         }
-        Ok(self.file_candidates().into_iter().find(|p| p.is_file()))
+        Ok(self
+            .file_candidates()
+            .into_iter()
+            .find(|p| p.is_file())
+            .map(|p| (p, None)))
     }
 
     fn describe_search(&self, key: &str) -> String {
@@ -347,8 +445,8 @@ impl ConfigSources {
             "host settings".to_string(),
             format!("environment {}", environment_variable(key)),
         ];
-        match self.environment.get(CONFIG_PATH_VARIABLE) {
-            Some(p) => places.push(p.expose_secret().to_string()),
+        match self.named_file() {
+            Some((p, _)) => places.push(p.display().to_string()),
             None => places.extend(
                 self.file_candidates()
                     .iter()
@@ -363,7 +461,10 @@ impl ConfigSources {
 
     /// Reads every source and validates the result.
     pub fn load(&self) -> Result<Configuration, ConfigError> {
-        let file = self.find_file()?;
+        let (file, file_origin) = match self.find_file_with_origin()? {
+            Some((path, origin)) => (Some(path), origin),
+            None => (None, None),
+        };
         let file_values = match &file {
             Some(path) => read_yaml(path)?,
             None => HashMap::new(),
@@ -391,7 +492,7 @@ impl ConfigSources {
             }
             found.insert(keys::TOKEN, raw);
         }
-        self.build(found, file)
+        self.build(found, file, file_origin)
     }
 
     fn lookup(
@@ -427,8 +528,15 @@ impl ConfigSources {
         &self,
         mut found: HashMap<&'static str, RawValue>,
         file: Option<PathBuf>,
+        file_origin: Option<Origin>,
     ) -> Result<Configuration, ConfigError> {
         let mut provenance = Vec::new();
+        if let Some(origin) = file_origin {
+            provenance.push(Provenance {
+                key: keys::CONFIG_PATH,
+                origin,
+            });
+        }
         let required = |key: &'static str| -> Result<Secret, ConfigError> {
             let raw = found.get(key).ok_or_else(|| ConfigError::Missing {
                 key,
@@ -466,23 +574,9 @@ impl ConfigSources {
                 .transpose()
         };
 
-        let proxy_url = found.get(keys::PROXY_URL);
-        let proxy = match (flag(&found, keys::PROXY_ENABLE)?, proxy_url) {
-            (Some(false), _) | (None, None) => None,
-            (_, Some(raw)) => Some(ProxySettings::parse(raw.value.expose_secret())?),
-            (Some(true), None) => {
-                return Err(ConfigError::Missing {
-                    key: keys::PROXY_URL,
-                    searched: format!(
-                        "{} is true; {}",
-                        keys::PROXY_ENABLE,
-                        self.describe_search(keys::PROXY_URL)
-                    ),
-                });
-            }
-        };
+        let proxy = proxy::resolve(&found, self)?;
 
-        let certificate = if flag(&found, keys::CERTIFICATE_ENABLE)? == Some(false) {
+        let mut certificate = if flag(&found, keys::CERTIFICATE_ENABLE)? == Some(false) {
             CertificateSettings::default()
         } else {
             let client_identity = match (
@@ -508,8 +602,13 @@ impl ConfigSources {
                 ca_file: path(&found, keys::CERTIFICATE_CA_FILE)?,
                 client_identity,
                 ignore_cert_errors: flag(&found, keys::CERTIFICATE_IGNORE_ERRORS)?.unwrap_or(false),
+                ..CertificateSettings::default()
             }
         };
+        certificate.trust_anchors = self.trust_anchors.clone();
+        if certificate.client_identity.is_none() {
+            certificate.host_client_identity = self.client_identity.clone();
+        }
 
         let timeout_ms = match found.get(keys::TIMEOUT_MS) {
             None => DEFAULT_TIMEOUT_MS,

@@ -11,6 +11,7 @@ pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod headers;
+pub mod host_tls;
 pub mod secret;
 pub mod signing;
 pub mod store;

@@ -4,13 +4,11 @@
 
 mod transport_support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::net::TcpListener;
 
 use base64::Engine;
 use contrast_auth::config::ProxySettings;
+use contrast_auth::test_server::proxy::ConnectProxy;
 use contrast_auth::test_server::{TestServer, TestServerOptions};
 use contrast_auth::transport::{Client, SendError};
 use contrast_auth::{ConfigError, ConfigSources, CredentialStore, HeaderOptions};
@@ -158,97 +156,14 @@ fn mutual_tls_requires_the_client_certificate() {
     assert_eq!(f.server.stats().accepted, 1);
 }
 
-/// A minimal HTTP CONNECT proxy on loopback that records what it was asked.
-struct ConnectProxy {
-    port: u16,
-    tunnels: Arc<AtomicU64>,
-    authorizations: Arc<Mutex<Vec<Option<String>>>>,
-}
-
-impl ConnectProxy {
-    fn start() -> ConnectProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let tunnels = Arc::new(AtomicU64::new(0));
-        let authorizations = Arc::new(Mutex::new(Vec::new()));
-        let (t, a) = (tunnels.clone(), authorizations.clone());
-        std::thread::spawn(move || {
-            for client in listener.incoming().flatten() {
-                let (t, a) = (t.clone(), a.clone());
-                std::thread::spawn(move || {
-                    let _ = tunnel(client, &t, &a);
-                });
-            }
-        });
-        ConnectProxy {
-            port,
-            tunnels,
-            authorizations,
-        }
-    }
-}
-
-fn tunnel(
-    client: TcpStream,
-    tunnels: &AtomicU64,
-    authorizations: &Mutex<Vec<Option<String>>>,
-) -> std::io::Result<()> {
-    let mut reader = BufReader::new(client.try_clone()?);
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        head.push_str(&line);
-        if line == "\r\n" {
-            break;
-        }
-    }
-    let mut headers = [httparse::EMPTY_HEADER; 32];
-    let mut request = httparse::Request::new(&mut headers);
-    request.parse(head.as_bytes()).expect("a CONNECT request");
-    assert_eq!(request.method, Some("CONNECT"));
-    let target = request.path.unwrap().to_string();
-    let authorization = request
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("proxy-authorization"))
-        .map(|h| String::from_utf8_lossy(h.value).into_owned());
-    authorizations.lock().unwrap().push(authorization);
-    let upstream = TcpStream::connect(&target)?;
-    tunnels.fetch_add(1, Ordering::SeqCst);
-    let mut client_write = client.try_clone()?;
-    client_write.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")?;
-    let mut upstream_read = upstream.try_clone()?;
-    let mut upstream_write = upstream;
-    let buffered = reader.buffer().to_vec();
-    upstream_write.write_all(&buffered)?;
-    let mut client_read = reader.into_inner();
-    let up = std::thread::spawn(move || {
-        let _ = std::io::copy(&mut client_read, &mut upstream_write);
-        let _ = upstream_write.shutdown(std::net::Shutdown::Write);
-    });
-    let mut buf = [0u8; 16 * 1024];
-    loop {
-        let n = upstream_read.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        client_write.write_all(&buf[..n])?;
-    }
-    let _ = client_write.shutdown(std::net::Shutdown::Write);
-    let _ = up.join();
-    Ok(())
-}
-
 #[test]
 fn reports_go_through_a_connect_proxy_with_credentials() {
     let f = Fixture::start(TestServerOptions::default());
-    let proxy = ConnectProxy::start();
+    let proxy = ConnectProxy::start().unwrap();
     let mut settings = f.settings();
     settings.proxy = Some(
-        ProxySettings::parse(&format!("http://bob:proxy-pw-123@127.0.0.1:{}", proxy.port)).unwrap(),
+        ProxySettings::parse(&format!("http://bob:proxy-pw-123@127.0.0.1:{}", proxy.port()))
+            .unwrap(),
     );
     assert!(settings.describe().contains("[REDACTED]@127.0.0.1"));
     assert!(!settings.describe().contains("proxy-pw-123"));
@@ -257,7 +172,7 @@ fn reports_go_through_a_connect_proxy_with_credentials() {
         send(&client).unwrap();
     }
     assert_eq!(
-        proxy.tunnels.load(Ordering::SeqCst),
+        proxy.tunnels(),
         1,
         "one tunnel, kept alive"
     );
@@ -268,7 +183,7 @@ fn reports_go_through_a_connect_proxy_with_credentials() {
         base64::engine::general_purpose::STANDARD.encode("bob:proxy-pw-123")
     );
     assert_eq!(
-        proxy.authorizations.lock().unwrap().as_slice(),
+        proxy.authorizations().as_slice(),
         &[Some(expected)]
     );
     assert!(!format!("{client:?}").contains("proxy-pw-123"));

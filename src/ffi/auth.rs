@@ -19,10 +19,11 @@ use crate::transport::{Client, SendError, TransportSettings};
 
 /// Credentials for one Contrast server: both layers, rotated atomically, read lock-free.
 ///
-/// Opaque: create it with `contrast_auth_new`, `contrast_auth_from_token` or
-/// `contrast_auth_from_environment`; release it with `contrast_auth_free`. One handle may be
-/// used from any number of threads at once, rotation and reload included; only
-/// `contrast_auth_free` must not race with any other call on the same handle.
+/// Opaque: create it with `contrast_auth_new`, `contrast_auth_from_token`,
+/// `contrast_auth_from_environment` or `contrast_auth_from_environment_with_trust`; release
+/// it with `contrast_auth_free`. One handle may be used from any number of threads at once,
+/// rotation and reload included; only `contrast_auth_free` must not race with any other call
+/// on the same handle.
 pub struct contrast_auth {
     pub(crate) store: Arc<CredentialStore>,
     pub(crate) signer: Signer,
@@ -33,7 +34,7 @@ pub struct contrast_auth {
 }
 
 impl contrast_auth {
-    fn new(store: CredentialStore, transport: TransportSettings) -> Self {
+    pub(crate) fn new(store: CredentialStore, transport: TransportSettings) -> Self {
         contrast_auth {
             store: Arc::new(store),
             signer: Signer::default(),
@@ -59,7 +60,7 @@ impl contrast_auth {
     }
 
     /// Moves the handle to the heap and writes it to `out`.
-    fn publish(self, out: std::ptr::NonNull<*mut contrast_auth>) {
+    pub(crate) fn publish(self, out: std::ptr::NonNull<*mut contrast_auth>) {
         // SAFETY: `out` was checked non-NULL and is writable per every constructor's contract.
         unsafe { out.as_ptr().write(Box::into_raw(Box::new(self))) };
     }

@@ -26,6 +26,7 @@ mod headers;
 mod result;
 mod send;
 mod sign;
+mod trust;
 mod version;
 
 pub use auth::*;
@@ -33,6 +34,7 @@ pub use headers::*;
 pub use result::*;
 pub use send::*;
 pub use sign::*;
+pub use trust::*;
 pub use version::*;
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! report id was accepted.
 
 pub mod pki;
+pub mod proxy;
 mod verification;
 
 use std::collections::{HashMap, VecDeque};
@@ -218,6 +219,11 @@ impl TestServer {
     /// The CA certificate (PEM) that issued the server certificate.
     pub fn ca_pem(&self) -> &str {
         self.authority.certificate_pem()
+    }
+
+    /// The CA certificate, DER (a trust anchor as hosts hand it over).
+    pub fn ca_der(&self) -> &[u8] {
+        self.authority.certificate_der()
     }
 
     /// Writes the CA certificate to `path` (for `api.certificate.ca_file`).

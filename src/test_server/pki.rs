@@ -28,6 +28,16 @@ pub struct Identity {
 }
 
 impl Identity {
+    /// The certificate, DER.
+    pub fn certificate_der(&self) -> &[u8] {
+        &self.certificate_der
+    }
+
+    /// The PKCS#8 private key, DER.
+    pub fn private_key_der(&self) -> &[u8] {
+        &self.private_key_der
+    }
+
     /// The private key in the form rustls takes.
     pub(crate) fn private_key(&self) -> PrivateKeyDer<'static> {
         PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.private_key_der.clone()))
@@ -71,6 +81,11 @@ impl TestAuthority {
     /// The CA certificate, PEM (what a client puts in `api.certificate.ca_file`).
     pub fn certificate_pem(&self) -> &str {
         &self.certificate_pem
+    }
+
+    /// The CA certificate, DER (a trust anchor as hosts hand it over).
+    pub fn certificate_der(&self) -> &[u8] {
+        &self.certificate_der
     }
 
     /// A server certificate for `localhost` and `127.0.0.1`.

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig, TlsProvider};
+use ureq::tls::{
+    Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig, TlsProvider,
+};
 
 use crate::config::{CertificateSettings, Configuration, DEFAULT_TIMEOUT_MS, ProxySettings, keys};
 use crate::error::ConfigError;
@@ -96,21 +98,32 @@ impl TransportSettings {
     /// A one-line description of the TLS and proxy setup (safe to log).
     pub fn describe(&self) -> String {
         let mut out = String::from("TLS 1.2/1.3 (rustls, ring); trust: ");
-        match &self.certificate.ca_file {
-            Some(path) => {
+        let anchors = self.certificate.trust_anchors.len();
+        match (&self.certificate.ca_file, anchors) {
+            (Some(path), 0) => {
                 let _ = write!(out, "CA file {}", path.display());
             }
-            None if system_has_roots() => out.push_str("platform verifier"),
-            None => out.push_str("webpki roots (the system has no CA store)"),
+            (Some(path), n) => {
+                let _ = write!(out, "CA file {} + {n} host trust anchor(s)", path.display());
+            }
+            (None, 0) if system_has_roots() => out.push_str("platform verifier"),
+            (None, 0) => out.push_str("webpki roots (the system has no CA store)"),
+            (None, n) => {
+                let _ = write!(out, "{n} host trust anchor(s)");
+            }
         }
         if self.certificate.ignore_cert_errors {
             out.push_str(" (VERIFICATION DISABLED by api.certificate.ignore_cert_errors)");
         }
-        match &self.certificate.client_identity {
-            Some((cert, _)) => {
+        match (
+            &self.certificate.client_identity,
+            &self.certificate.host_client_identity,
+        ) {
+            (Some((cert, _)), _) => {
                 let _ = write!(out, "; client certificate {}", cert.display());
             }
-            None => out.push_str("; no client certificate"),
+            (None, Some(_)) => out.push_str("; client certificate from the host"),
+            (None, None) => out.push_str("; no client certificate"),
         }
         match &self.proxy {
             Some(proxy) => {
@@ -141,17 +154,37 @@ impl TransportSettings {
         let mut tls = TlsConfig::builder()
             .provider(TlsProvider::Rustls)
             .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()));
-        tls = match &self.certificate.ca_file {
-            Some(path) => {
-                let certs = read_certificates(path, keys::CERTIFICATE_CA_FILE)?;
-                tls.root_certs(RootCerts::new_with_certs(&certs))
-            }
-            None if system_has_roots() => tls.root_certs(RootCerts::PlatformVerifier),
-            None => tls.root_certs(RootCerts::WebPki),
+        // `ca_file` and the host's trust anchors together; the platform's store only when
+        // neither is given.
+        let mut roots = match &self.certificate.ca_file {
+            Some(path) => read_certificates(path, keys::CERTIFICATE_CA_FILE)?,
+            None => Vec::new(),
+        };
+        roots.extend(
+            self.certificate
+                .trust_anchors
+                .certificates()
+                .iter()
+                .map(|der| Certificate::from_der(der).to_owned()),
+        );
+        tls = if !roots.is_empty() {
+            tls.root_certs(RootCerts::new_with_certs(&roots))
+        } else if system_has_roots() {
+            tls.root_certs(RootCerts::PlatformVerifier)
+        } else {
+            tls.root_certs(RootCerts::WebPki)
         };
         if let Some((cert_file, key_file)) = &self.certificate.client_identity {
             let chain = read_certificates(cert_file, keys::CERTIFICATE_CERT_FILE)?;
             let key = read_private_key(key_file)?;
+            tls = tls.client_cert(Some(ClientCert::new_with_certs(&chain, key)));
+        } else if let Some(identity) = &self.certificate.host_client_identity {
+            let chain: Vec<Certificate<'static>> = identity
+                .chain()
+                .iter()
+                .map(|der| Certificate::from_der(der).to_owned())
+                .collect();
+            let key = pkcs8_key(identity.key_pkcs8().expose_secret())?;
             tls = tls.client_cert(Some(ClientCert::new_with_certs(&chain, key)));
         }
         if self.certificate.ignore_cert_errors {
@@ -248,5 +281,18 @@ fn read_private_key(path: &Path) -> Result<PrivateKey<'static>, ConfigError> {
     Err(ConfigError::InvalidSetting {
         key: keys::CERTIFICATE_KEY_FILE,
         reason: format!("{} holds no PEM private key", path.display()),
+    })
+}
+
+/// A PKCS#8 DER key as ureq takes it (ureq names DER key kinds only through PEM labels); the
+/// PEM text is wiped after parsing.
+fn pkcs8_key(der: &[u8]) -> Result<PrivateKey<'static>, ConfigError> {
+    use base64::Engine as _;
+    let mut pem = zeroize::Zeroizing::new(String::from("-----BEGIN PRIVATE KEY-----\n"));
+    base64::engine::general_purpose::STANDARD.encode_string(der, &mut pem);
+    pem.push_str("\n-----END PRIVATE KEY-----\n");
+    PrivateKey::from_pem(pem.as_bytes()).map_err(|_| ConfigError::InvalidArgument {
+        name: "client_identity",
+        reason: "the private key is not PKCS#8 DER".into(),
     })
 }

@@ -4,6 +4,7 @@
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
+use contrast_auth::test_server::proxy::ConnectProxy;
 use contrast_auth::test_server::{TestServer, TestServerOptions, parse_accepted};
 
 use super::Exit;
@@ -25,6 +26,10 @@ pub struct ServeArgs {
     /// and key are written next to the CA file as `client.pem` and `client.key`.
     #[arg(long)]
     require_client_cert: bool,
+    /// Also start a loopback HTTP CONNECT proxy that requires these Basic credentials; its
+    /// port is printed as `proxy_port`.
+    #[arg(long, value_name = "USER:PASS")]
+    proxy: Option<String>,
 }
 
 /// Runs `test-server`.
@@ -59,10 +64,41 @@ pub fn run(args: ServeArgs) -> Exit {
         );
         return Exit::Usage;
     }
+    // The CA in DER too, next to the PEM file (hosts hand trust anchors over as DER).
+    let ca_der = args.ca_out.with_extension("der");
+    if let Err(e) = std::fs::write(&ca_der, server.ca_der()) {
+        eprintln!(
+            "contrast-auth: cannot write {}: {}",
+            ca_der.display(),
+            e.kind()
+        );
+        return Exit::Usage;
+    }
     let mut line = serde_json::json!({
         "url": server.url(),
         "ca_file": args.ca_out.display().to_string(),
+        "ca_der_file": ca_der.display().to_string(),
     });
+    // Kept alive until the server stops.
+    let _proxy = match &args.proxy {
+        None => None,
+        Some(spec) => {
+            let Some((user, pass)) = spec.split_once(':') else {
+                eprintln!("contrast-auth: invalid --proxy: expected USER:PASS");
+                return Exit::Usage;
+            };
+            match ConnectProxy::start_requiring(user, pass) {
+                Ok(proxy) => {
+                    line["proxy_port"] = proxy.port().into();
+                    Some(proxy)
+                }
+                Err(e) => {
+                    eprintln!("contrast-auth: cannot start the proxy: {e}");
+                    return Exit::Usage;
+                }
+            }
+        }
+    };
     if args.require_client_cert {
         let directory = args.ca_out.parent().map(PathBuf::from).unwrap_or_default();
         let (cert, key) = (directory.join("client.pem"), directory.join("client.key"));
