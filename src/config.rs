@@ -379,7 +379,10 @@ impl ConfigSources {
     /// The configuration file named explicitly, and by what: the host setting
     /// `contrast.config.path` (or `config.path`) first, then `CONTRAST_CONFIG_PATH`.
     fn named_file(&self) -> Option<(PathBuf, Origin)> {
-        let host_names = [format!("contrast.{}", keys::CONFIG_PATH), keys::CONFIG_PATH.to_string()];
+        let host_names = [
+            format!("contrast.{}", keys::CONFIG_PATH),
+            keys::CONFIG_PATH.to_string(),
+        ];
         for (name, value) in self.host.iter().rev() {
             if host_names.iter().any(|n| n == name) {
                 return Some((

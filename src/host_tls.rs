@@ -53,7 +53,11 @@ impl TrustAnchors {
 
 impl fmt::Debug for TrustAnchors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TrustAnchors({} DER certificate(s))", self.certificates.len())
+        write!(
+            f,
+            "TrustAnchors({} DER certificate(s))",
+            self.certificates.len()
+        )
     }
 }
 
@@ -146,7 +150,13 @@ mod tests {
         let mut anchors = TrustAnchors::new();
         let e = anchors.add(b"not a certificate", 2).unwrap_err();
         assert!(e.to_string().contains("trust anchor 2"), "{e}");
-        assert!(anchors.add(&[], 0).unwrap_err().to_string().contains("empty"));
+        assert!(
+            anchors
+                .add(&[], 0)
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
         assert!(anchors.is_empty());
     }
 

@@ -162,8 +162,11 @@ fn reports_go_through_a_connect_proxy_with_credentials() {
     let proxy = ConnectProxy::start().unwrap();
     let mut settings = f.settings();
     settings.proxy = Some(
-        ProxySettings::parse(&format!("http://bob:proxy-pw-123@127.0.0.1:{}", proxy.port()))
-            .unwrap(),
+        ProxySettings::parse(&format!(
+            "http://bob:proxy-pw-123@127.0.0.1:{}",
+            proxy.port()
+        ))
+        .unwrap(),
     );
     assert!(settings.describe().contains("[REDACTED]@127.0.0.1"));
     assert!(!settings.describe().contains("proxy-pw-123"));
@@ -171,21 +174,14 @@ fn reports_go_through_a_connect_proxy_with_credentials() {
     for _ in 0..3 {
         send(&client).unwrap();
     }
-    assert_eq!(
-        proxy.tunnels(),
-        1,
-        "one tunnel, kept alive"
-    );
+    assert_eq!(proxy.tunnels(), 1, "one tunnel, kept alive");
     assert_eq!(f.server.stats().accepted, 3);
     assert_eq!(f.server.stats().tls_handshakes, 1);
     let expected = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode("bob:proxy-pw-123")
     );
-    assert_eq!(
-        proxy.authorizations().as_slice(),
-        &[Some(expected)]
-    );
+    assert_eq!(proxy.authorizations().as_slice(), &[Some(expected)]);
     assert!(!format!("{client:?}").contains("proxy-pw-123"));
 }
 

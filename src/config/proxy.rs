@@ -191,7 +191,10 @@ fn host_for_url(host: &str) -> Option<String> {
         return host.ends_with(']').then(|| host.to_string());
     }
     if host.contains(':') {
-        return host.parse::<std::net::Ipv6Addr>().ok().map(|_| format!("[{host}]"));
+        return host
+            .parse::<std::net::Ipv6Addr>()
+            .ok()
+            .map(|_| format!("[{host}]"));
     }
     Some(host.to_string())
 }

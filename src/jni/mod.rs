@@ -12,6 +12,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+mod environment;
 mod error;
 
 use std::collections::BTreeSet;
@@ -19,12 +20,11 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString, JValue};
+use jni::objects::{JByteArray, JClass, JObject, JString, JValue};
 use jni::sys::{jboolean, jint, jlong};
 use jni::{Env, EnvUnowned, jni_sig, jni_str};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::config::ConfigSources;
 use crate::credentials::Credentials;
 use crate::headers::HeaderOptions;
 use crate::signing::{Message, SignError, SignatureHeaders, Signer, SignerOptions};
@@ -368,47 +368,6 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_createFromTok
         let credentials = Credentials::from_token(&token)?;
         let store = CredentialStore::new(credentials, HeaderOptions::default());
         Ok(Bridge::new(store, TransportSettings::default())?.into_handle())
-    })
-    .resolve::<ThrowJavaException>()
-}
-
-/// `long NativeBridge.createFromEnvironment(String[] keys, String[] values)`: the host's
-/// `contrast.*` system properties, above the environment and the YAML file.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_createFromEnvironment<'local>(
-    mut env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    keys: JObjectArray<'local, JString<'local>>,
-    values: JObjectArray<'local, JString<'local>>,
-) -> jlong {
-    env.with_env(|env| -> Result<jlong, BridgeError> {
-        if keys.is_null() {
-            return Err(BridgeError::NullArgument("keys"));
-        }
-        if values.is_null() {
-            return Err(BridgeError::NullArgument("values"));
-        }
-        let count = keys.len(env)?;
-        if values.len(env)? != count {
-            return Err(BridgeError::InvalidArgument {
-                name: "values",
-                reason: "keys and values differ in length",
-            });
-        }
-        let mut sources = ConfigSources::from_process();
-        for i in 0..count {
-            env.with_local_frame(4, |env| -> Result<(), BridgeError> {
-                let key = keys.get_element(env, i)?;
-                let value = values.get_element(env, i)?;
-                let key = plain_string(env, &key, "system property name")?;
-                let value = secret_string(env, &value, "system property value")?;
-                sources.set_host_value(&key, &value);
-                Ok(())
-            })?;
-        }
-        let (store, configuration) = CredentialStore::load(sources, HeaderOptions::default())?;
-        let settings = TransportSettings::from_configuration(&configuration);
-        Ok(Bridge::new(store, settings)?.into_handle())
     })
     .resolve::<ThrowJavaException>()
 }
