@@ -40,6 +40,13 @@ public final class ContrastAuth implements AutoCloseable {
     public static final String SIGNATURE = "Signature";
     /** The prefix of the system properties read by {@link #fromEnvironment(Map)}. */
     public static final String PROPERTY_PREFIX = "contrast.";
+    /** The binding's own settings (e.g. {@code contrast.auth.library}): not configuration keys. */
+    static final String BINDING_PROPERTY_PREFIX = "contrast.auth.";
+    /**
+     * Replaces {@code /etc/contrast} as the last directories searched for the YAML file (for
+     * tests; the JVM agent's directory is then {@code <dir>/java/}).
+     */
+    static final String SYSTEM_CONFIG_DIR_PROPERTY = "contrast.auth.system_config_dir";
 
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -135,12 +142,22 @@ public final class ContrastAuth implements AutoCloseable {
     /**
      * Configuration as a Contrast agent reads it: the host's {@code contrast.*} system
      * properties (e.g. {@code contrast.api.api_key}) above the {@code CONTRAST__*} environment,
-     * above {@code contrast_security.yaml}. {@link #reload()} re-reads the environment and file.
+     * above {@code contrast_security.yaml}: the file named by {@code contrast.config.path} (or
+     * else {@code CONTRAST_CONFIG_PATH}), or else found in the working directory,
+     * {@code /etc/contrast/java/} or {@code /etc/contrast/}. {@link #reload()} re-reads the
+     * environment and file.
+     *
+     * <p>TLS as the JVM does it: reports trust what this JVM trusts (the default
+     * {@code TrustManagerFactory}: {@code javax.net.ssl.trustStore*}, or the JDK's
+     * {@code cacerts}) together with {@code api.certificate.ca_file}, and present the client
+     * certificate of {@code javax.net.ssl.keyStore} (PKCS12, {@code javax.net.ssl.keyStorePassword})
+     * when {@code api.certificate.cert_file} is not configured. Both are read once, here.
      *
      * @param systemProperties the host's system properties; keys without the {@code contrast.}
-     *     prefix are ignored
+     *     prefix, and the binding's own {@code contrast.auth.*} settings, are ignored
      * @return a new instance
-     * @throws InvalidConfigurationException if a required key is missing or a value is invalid
+     * @throws InvalidConfigurationException if a required key is missing or a value is invalid,
+     *     or the JVM's trust store or key store cannot be read
      */
     public static ContrastAuth fromEnvironment(Map<String, String> systemProperties)
             throws ContrastAuthException {
@@ -149,13 +166,20 @@ public final class ContrastAuth implements AutoCloseable {
         List<String> values = new ArrayList<>();
         for (Map.Entry<String, String> e : systemProperties.entrySet()) {
             String key = Objects.requireNonNull(e.getKey(), "system property name");
-            if (key.startsWith(PROPERTY_PREFIX)) {
+            if (key.startsWith(PROPERTY_PREFIX) && !key.startsWith(BINDING_PROPERTY_PREFIX)) {
                 keys.add(key);
                 values.add(Objects.requireNonNull(e.getValue(), key));
             }
         }
-        return new ContrastAuth(NativeBridge.createFromEnvironment(
-                keys.toArray(new String[0]), values.toArray(new String[0])));
+        JvmTls tls = JvmTls.read();
+        try {
+            return new ContrastAuth(NativeBridge.createFromEnvironmentWithTls(
+                    keys.toArray(new String[0]), values.toArray(new String[0]),
+                    System.getProperty(SYSTEM_CONFIG_DIR_PROPERTY),
+                    tls.trustAnchors, tls.clientChain, tls.clientKey));
+        } finally {
+            tls.wipe();
+        }
     }
 
     /**

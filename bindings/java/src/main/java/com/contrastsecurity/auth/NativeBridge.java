@@ -16,8 +16,16 @@ final class NativeBridge {
 
     static native long createFromToken(String token) throws ContrastAuthException;
 
-    static native long createFromEnvironment(String[] keys, String[] values)
-            throws ContrastAuthException;
+    /**
+     * Configuration from the host's {@code contrast.*} properties, the environment and the YAML
+     * file (also under {@code systemConfigDir/java/}; {@code systemConfigDir} null means
+     * {@code /etc/contrast}), trusting {@code trustAnchors} (DER) together with
+     * {@code api.certificate.ca_file}; {@code clientChain} (DER) and {@code clientKey} (PKCS#8
+     * DER), both null or both set, are the client certificate when {@code cert_file} is not
+     * configured. The arrays are copied during the call.
+     */
+    static native long createFromEnvironmentWithTls(String[] keys, String[] values, String systemConfigDir,
+            byte[][] trustAnchors, byte[][] clientChain, byte[] clientKey) throws ContrastAuthException;
 
     static native void destroy(long handle);
 
