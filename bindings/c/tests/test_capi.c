@@ -800,6 +800,7 @@ struct server {
     int stdin_fd;
     char url[256];
     char ca_file[4096];
+    char ca_der_file[4096];
 };
 
 static int json_string(const char *line, const char *key, char *out, size_t cap) {
@@ -844,7 +845,8 @@ static int start_server(const char *cli, const char *work, struct server *s) {
     FILE *f = fdopen(from_child[0], "r");
     char line[8192] = {0};
     int ok = f && fgets(line, sizeof line, f) && json_string(line, "url", s->url, sizeof s->url) &&
-             json_string(line, "ca_file", s->ca_file, sizeof s->ca_file);
+             json_string(line, "ca_file", s->ca_file, sizeof s->ca_file) &&
+             json_string(line, "ca_der_file", s->ca_der_file, sizeof s->ca_der_file);
     if (f) fclose(f);
     CHECK(ok, "test server started: %s", line);
     return ok;
@@ -901,6 +903,105 @@ static void test_concurrent_send(const struct server *srv) {
     long failed = join_counts(threads, SENDERS);
     CHECK(failed == 0, "%ld of %d concurrent reports failed", failed, SENDERS * SENDS_PER_THREAD);
     contrast_auth_free(s.auth);
+}
+
+
+/* Reads a whole (small) file into a malloc'd buffer; returns NULL on failure. */
+static uint8_t *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    uint8_t *buf = malloc(65536);
+    *len = buf ? fread(buf, 1, 65536, f) : 0;
+    fclose(f);
+    return buf;
+}
+
+/* contrast_auth_from_environment_with_trust: the server's CA handed over as DER (no
+ * ca_file) is trusted; bad anchors are refused with the index named; the extra anchors are
+ * used together with api.certificate.ca_file. */
+static void test_trust_anchors(const struct server *s) {
+    const char *path = "/api/ng/agents/report", *json = "application/json";
+    size_t der_len = 0;
+    uint8_t *der = read_file(s->ca_der_file, &der_len);
+    CHECK(der != NULL && der_len > 100, "CA DER read from %s", s->ca_der_file);
+    if (!der) return;
+    uint8_t junk[] = {0x30, 0x03, 0x01, 0x02, 0x03};
+    contrast_bytes good = {der, der_len};
+    contrast_bytes anchors[2] = {{der, der_len}, {junk, sizeof junk}};
+    contrast_bytes null_data = {NULL, 10};
+    contrast_bytes empty = {der, 0};
+
+    clear_contrast_environment();
+    setenv("CONTRAST__API__URL", s->url, 1);
+    setenv("CONTRAST__API__USER_NAME", USER, 1);
+    setenv("CONTRAST__API__SERVICE_KEY", SERVICE, 1);
+    setenv("CONTRAST__API__API_KEY", API, 1);
+
+    contrast_auth *untouched = (contrast_auth *)&good;
+    contrast_auth *auth = untouched;
+    EXPECT(contrast_auth_from_environment_with_trust(anchors, 2, &auth),
+           CONTRAST_RESULT_INVALID_ARGUMENT);
+    CHECK(strstr(last_error(), "trust anchor 1") != NULL, "%s", last_error());
+    EXPECT(contrast_auth_from_environment_with_trust(NULL, 1, &auth), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_from_environment_with_trust(&null_data, 1, &auth),
+           CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_from_environment_with_trust(&empty, 1, &auth),
+           CONTRAST_RESULT_INVALID_ARGUMENT);
+    EXPECT(contrast_auth_from_environment_with_trust(&good, 1, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(auth == untouched, "out untouched on failure");
+
+    /* The DER anchor alone: accepted. The bytes may be freed once the call returns. */
+    uint8_t *copy = malloc(der_len);
+    memcpy(copy, der, der_len);
+    contrast_bytes copied = {copy, der_len};
+    auth = NULL;
+    EXPECT(contrast_auth_from_environment_with_trust(&copied, 1, &auth), CONTRAST_RESULT_OK);
+    memset(copy, 0, der_len);
+    free(copy);
+    contrast_send_outcome outcome;
+    if (auth) {
+        EXPECT(contrast_auth_send(auth, "POST", path, json, NULL, 0, &outcome), CONTRAST_RESULT_OK);
+        contrast_auth_free(auth);
+    }
+
+    /* No anchors and no ca_file: the system store does not trust the test CA. */
+    auth = NULL;
+    EXPECT(contrast_auth_from_environment_with_trust(NULL, 0, &auth), CONTRAST_RESULT_OK);
+    if (auth) {
+        EXPECT(contrast_auth_send(auth, "POST", path, json, NULL, 0, &outcome), CONTRAST_RESULT_TLS);
+        contrast_auth_free(auth);
+    }
+
+    /* The anchors are added to api.certificate.ca_file, not used instead of it: a ca_file
+     * that holds no certificate is still read and reported (CONFIG), anchors or not. */
+    char broken[4200];
+    snprintf(broken, sizeof broken, "%s.broken.pem", s->ca_file);
+    FILE *f = fopen(broken, "w");
+    CHECK(f != NULL, "write %s", broken);
+    if (f) {
+        fputs("not a certificate\n", f);
+        fclose(f);
+        setenv("CONTRAST__API__CERTIFICATE__CA_FILE", broken, 1);
+        auth = NULL;
+        EXPECT(contrast_auth_from_environment_with_trust(&good, 1, &auth), CONTRAST_RESULT_OK);
+        if (auth) {
+            EXPECT(contrast_auth_send(auth, "POST", path, json, NULL, 0, &outcome),
+                   CONTRAST_RESULT_CONFIG);
+            CHECK(strstr(last_error(), "no PEM certificate") != NULL, "%s", last_error());
+            contrast_auth_free(auth);
+        }
+        /* With the server's CA in ca_file and the anchor too: accepted. */
+        setenv("CONTRAST__API__CERTIFICATE__CA_FILE", s->ca_file, 1);
+        auth = NULL;
+        EXPECT(contrast_auth_from_environment_with_trust(&good, 1, &auth), CONTRAST_RESULT_OK);
+        if (auth) {
+            EXPECT(contrast_auth_send(auth, "POST", path, json, NULL, 0, &outcome),
+                   CONTRAST_RESULT_OK);
+            contrast_auth_free(auth);
+        }
+    }
+    clear_contrast_environment();
+    free(der);
 }
 
 static void test_send(const char *cli, const char *work) {
@@ -974,6 +1075,7 @@ static void test_send(const char *cli, const char *work) {
     }
 
     test_concurrent_send(&s);
+    test_trust_anchors(&s);
 
     stop_server(&s);
     /* The server is gone: NETWORK (after bounded retries). */
