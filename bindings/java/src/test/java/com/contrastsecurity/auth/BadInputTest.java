@@ -36,9 +36,32 @@ class BadInputTest {
                 () -> NativeBridge.createFromCredentials(TestSupport.URL, USER, null, AK));
         assertTrue(e.getMessage().contains("serviceKey"), e.getMessage());
         assertThrows(NullPointerException.class, () -> NativeBridge.createFromToken(null));
-        assertThrows(NullPointerException.class, () -> NativeBridge.createFromEnvironment(null, new String[0]));
+        byte[][] none = new byte[0][];
         assertThrows(NullPointerException.class,
-                () -> NativeBridge.createFromEnvironment(new String[] {"contrast.api.url"}, new String[] {null}));
+                () -> NativeBridge.createFromEnvironmentWithTls(null, new String[0], null, none, null, null));
+        assertThrows(NullPointerException.class, () -> NativeBridge.createFromEnvironmentWithTls(
+                new String[] {"contrast.api.url"}, new String[] {null}, null, none, null, null));
+        e = assertThrows(NullPointerException.class, () -> NativeBridge.createFromEnvironmentWithTls(
+                new String[0], new String[0], null, null, null, null));
+        assertTrue(e.getMessage().contains("trustAnchors"), e.getMessage());
+        e = assertThrows(NullPointerException.class, () -> NativeBridge.createFromEnvironmentWithTls(
+                new String[0], new String[0], null, new byte[][] {null}, null, null));
+        assertTrue(e.getMessage().contains("trustAnchors"), e.getMessage());
+        e = assertThrows(NullPointerException.class, () -> NativeBridge.createFromEnvironmentWithTls(
+                new String[0], new String[0], null, none, new byte[][] {new byte[1]}, null));
+        assertTrue(e.getMessage().contains("clientKey"), e.getMessage());
+        // Bytes that are no certificate or key: InvalidConfigurationException naming which.
+        String[] keys = {"contrast.api.url", "contrast.api.user_name", "contrast.api.service_key",
+            "contrast.api.api_key"};
+        String[] values = {TestSupport.URL, USER, SK, AK};
+        InvalidConfigurationException bad = assertThrows(InvalidConfigurationException.class,
+                () -> NativeBridge.createFromEnvironmentWithTls(keys, values, null,
+                        new byte[][] {{0x30, 0x03, 1, 2, 3}}, null, null));
+        assertTrue(bad.getMessage().contains("trust anchor 0"), bad.getMessage());
+        bad = assertThrows(InvalidConfigurationException.class,
+                () -> NativeBridge.createFromEnvironmentWithTls(keys, values, null, none,
+                        new byte[][] {{0x30, 0x03, 1, 2, 3}}, new byte[] {1, 2, 3}));
+        assertTrue(bad.getMessage().contains("chain certificate 0"), bad.getMessage());
         long handle = NativeBridge.createFromCredentials(TestSupport.URL, USER, SK, AK);
         try {
             byte[] target = ("POST" + TestSupport.URL + "text/plain").getBytes(StandardCharsets.UTF_8);
