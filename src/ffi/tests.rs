@@ -126,8 +126,8 @@ fn a_null_buffer_of_length_zero_probes_the_size_of_every_copied_value() {
         let r = unsafe { reader(auth, buf.as_mut_ptr(), buf.len(), &mut len) };
         assert_eq!(r, contrast_result::Ok);
         assert_eq!(len, expected.len());
-        // SAFETY: NUL-terminated on success.
         assert_eq!(
+            // SAFETY: NUL-terminated on success.
             unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str(),
             Ok(expected)
         );
