@@ -12,14 +12,15 @@ venv="$root/target/python-venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv --system-site-packages "$venv"   # system site: the machine's pytest
 fi
-# A real pip install of the package (not the source tree on sys.path).
+# A real pip install of the package (not the source tree on sys.path); setup.py bundles the
+# library just built in target/release, as a wheel does (no CONTRAST_AUTH_LIBRARY needed).
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$root/bindings/python"
 
 # The type hints are checked, not just written.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "mypy>=1.10"
 "$venv/bin/python" -m mypy --strict "$root/bindings/python/src"
 
-export CONTRAST_AUTH_LIBRARY="$root/target/release/libcontrast_auth.so"
+unset CONTRAST_AUTH_LIBRARY
 export CONTRAST_AUTH_CLI="$root/target/release/contrast-auth"
 cd "$root/bindings/python"   # src/ layout: `import contrast_auth` finds the installed copy
 status=0

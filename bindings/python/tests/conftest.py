@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +10,13 @@ import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 VECTORS = REPOSITORY / "tests" / "vectors"
-RELEASE_LIBRARY = REPOSITORY / "target" / "release" / "libcontrast_auth.so"
 
-# Tests run against the library the repository builds unless told otherwise.
-os.environ.setdefault("CONTRAST_AUTH_LIBRARY", str(RELEASE_LIBRARY))
+# The library the installed package loads: the one bundled in its wheel (the tests set no
+# CONTRAST_AUTH_LIBRARY), or the file CONTRAST_AUTH_LIBRARY names when the runner set it.
+from contrast_auth import locate_library  # noqa: E402
+
+LIBRARY = Path(locate_library())
+assert LIBRARY.is_file(), f"the installed contrast_auth package finds no library file ({LIBRARY})"
 
 URL = "https://contrast.example.com/Contrast"
 USER_NAME = "agent_0f1e2d3c"

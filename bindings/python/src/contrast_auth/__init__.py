@@ -5,7 +5,15 @@
 ...     headers = {"Authorization": auth.authorization_header(), "API-Key": auth.api_key_header()}
 """
 
-from ._library import LIBRARY_ENV_VAR, LibraryNotFoundError, library_file_name, locate_library
+from ._library import (
+    LIBRARY_ENV_VAR,
+    LibraryNotFoundError,
+    LibraryVersionError,
+    library_file_name,
+    library_version,
+    locate_library,
+)
+from ._version import __version__
 from .auth import ClosedError, ContrastAuth, Fingerprints, SendOutcome, Text
 from .errors import (
     BufferTooSmallError,
@@ -43,11 +51,14 @@ __all__ = [
     "InvalidUtf8Error",
     "LIBRARY_ENV_VAR",
     "LibraryNotFoundError",
+    "LibraryVersionError",
+    "__version__",
     "NetworkError",
     "NullArgumentError",
     "PanicError",
     "Text",
     "TlsRequiredError",
     "library_file_name",
+    "library_version",
     "locate_library",
 ]

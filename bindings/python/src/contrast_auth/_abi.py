@@ -99,6 +99,7 @@ def declare_prototypes(lib: ctypes.CDLL) -> None:
         function.argtypes = argtypes
         PROTOTYPES[name] = len(argtypes)
 
+    declare("contrast_version", ctypes.c_char_p, [])
     declare("contrast_result_message", ctypes.c_char_p, [ctypes.c_uint32])
     declare("contrast_last_error", contrast_result, [c_void_p, c_size_t, size_p])
     declare("contrast_auth_new", contrast_result, [c_char_p, c_char_p, c_char_p, c_char_p, out_handle])
