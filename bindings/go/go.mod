@@ -1,3 +1,3 @@
-module github.com/contrast-security-oss/contrast-auth/bindings/go
+module github.com/contrast-security-oss/contrast-auth-go
 
 go 1.24

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
 cargo build --release --quiet
+bindings/go/stage-library.sh   # target/release/libcontrast_auth.a into the module (static link)
 export CONTRAST_AUTH_CLI="$root/target/release/contrast-auth"
 export CGO_ENABLED=1
 cd "$root/bindings/go"

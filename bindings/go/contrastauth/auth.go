@@ -76,6 +76,9 @@ func wrap(handle *C.contrast_auth) *Auth {
 // name, its service key (layer 1) and the organization API key (layer 2).
 func New(url, userName, serviceKey, apiKey string) (*Auth, error) {
 	const op = "contrastauth.New"
+	if err := requireLinkedVersion(op); err != nil {
+		return nil, err
+	}
 	args, err := texts(op, []string{"url", "userName", "serviceKey", "apiKey"},
 		[]*string{&url, &userName, &serviceKey, &apiKey})
 	if err != nil {
@@ -94,6 +97,9 @@ func New(url, userName, serviceKey, apiKey string) (*Auth, error) {
 // FromToken makes an Auth from an agent token (api.token: base64 of the JSON credentials).
 func FromToken(token string) (*Auth, error) {
 	const op = "contrastauth.FromToken"
+	if err := requireLinkedVersion(op); err != nil {
+		return nil, err
+	}
 	text, err := newCText(op, "token", token)
 	if err != nil {
 		return nil, err
@@ -109,8 +115,12 @@ func FromToken(token string) (*Auth, error) {
 // FromEnvironment makes an Auth from the environment (CONTRAST__API__*) and
 // contrast_security.yaml, searched as every Contrast agent does.
 func FromEnvironment() (*Auth, error) {
+	const op = "contrastauth.FromEnvironment"
+	if err := requireLinkedVersion(op); err != nil {
+		return nil, err
+	}
 	var handle *C.contrast_auth
-	if err := call("contrastauth.FromEnvironment", func() C.contrast_result { return C.contrast_auth_from_environment(&handle) }); err != nil {
+	if err := call(op, func() C.contrast_result { return C.contrast_auth_from_environment(&handle) }); err != nil {
 		return nil, err
 	}
 	return wrap(handle), nil

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/contrast-security-oss/contrast-auth/bindings/go/contrastauth"
+	"github.com/contrast-security-oss/contrast-auth-go/contrastauth"
 )
 
 func newTestAuth(t *testing.T) *contrastauth.Auth {

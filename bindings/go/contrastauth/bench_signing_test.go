@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/contrast-security-oss/contrast-auth/bindings/go/contrastauth"
+	"github.com/contrast-security-oss/contrast-auth-go/contrastauth"
 )
 
 const benchReportPath = "/Contrast/api/ng/agents/report"

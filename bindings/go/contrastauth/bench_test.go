@@ -4,7 +4,7 @@ import (
 	"encoding/base64"
 	"testing"
 
-	"github.com/contrast-security-oss/contrast-auth/bindings/go/contrastauth"
+	"github.com/contrast-security-oss/contrast-auth-go/contrastauth"
 )
 
 var sink string

@@ -1,9 +1,14 @@
 // Package contrastauth is the Go binding of contrast-auth: Contrast agent authentication
 // (both credential layers, hot key rotation, signed reports, sending) through the library's
-// C ABI (include/contrast_auth.h).
+// C ABI (contrast_auth.h, a copy of the repository's include/contrast_auth.h).
 //
-// The package links libcontrast_auth from the repository's target/release directory (built
-// by `cargo build --release`); set CGO_CFLAGS/CGO_LDFLAGS to link an installed copy instead.
+// The module carries the static library of each platform it supports under
+// lib/<platform>/libcontrast_auth.a (linux-x86_64, linux-aarch64, windows-x86_64), chosen by
+// the cgo directives below, so a program links contrast-auth statically: it needs no shared
+// library and no LD_LIBRARY_PATH at run time, only cgo and a C toolchain at build time. In
+// the repository, bindings/go/stage-library.sh copies target/release/libcontrast_auth.a into
+// lib/linux-x86_64/ (bindings/go/run-tests.sh runs it); scripts/release-go puts every platform's
+// library there in the released module.
 //
 //	auth, err := contrastauth.New(url, userName, serviceKey, apiKey)
 //	if err != nil { ... }
@@ -15,8 +20,11 @@
 package contrastauth
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../../include
-#cgo LDFLAGS: -L${SRCDIR}/../../../target/release -lcontrast_auth -Wl,-rpath,${SRCDIR}/../../../target/release
+#cgo linux,amd64 LDFLAGS: ${SRCDIR}/lib/linux-x86_64/libcontrast_auth.a
+#cgo linux,arm64 LDFLAGS: ${SRCDIR}/lib/linux-aarch64/libcontrast_auth.a
+#cgo linux LDFLAGS: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+#cgo windows,amd64 LDFLAGS: ${SRCDIR}/lib/windows-x86_64/libcontrast_auth.a
+#cgo windows LDFLAGS: -lkernel32 -ladvapi32 -lbcrypt -lntdll -luserenv -lws2_32
 #include <stdlib.h>
 #include "contrast_auth.h"
 */

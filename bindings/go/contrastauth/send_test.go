@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/contrast-security-oss/contrast-auth/bindings/go/contrastauth"
+	"github.com/contrast-security-oss/contrast-auth-go/contrastauth"
 )
 
 // testServer is the crate's loopback HTTPS test server (`contrast-auth test-server`).

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/contrast-security-oss/contrast-auth/bindings/go/contrastauth"
+	"github.com/contrast-security-oss/contrast-auth-go/contrastauth"
 )
 
 // vectorURL is the credentials URL of every signing case (tests/vectors/README.md).
