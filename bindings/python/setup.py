@@ -20,7 +20,7 @@ import sysconfig
 from pathlib import Path
 from typing import Optional
 
-from setuptools import setup
+from setuptools import Distribution, setup
 from setuptools.command.bdist_wheel import bdist_wheel
 from setuptools.command.build_py import build_py
 
@@ -65,12 +65,15 @@ class BuildWithLibrary(build_py):
             shutil.copyfile(library, target / library.name)
 
 
+class PlatformDistribution(Distribution):
+    """Not pure when it carries a library: the files go to platlib, the wheel's root."""
+
+    def has_ext_modules(self) -> bool:
+        return bundled_library() is not None
+
+
 class PlatformWheel(bdist_wheel):
     """Tags the wheel py3-none-<platform> when it carries a library, py3-none-any otherwise."""
-
-    def finalize_options(self) -> None:
-        super().finalize_options()
-        self.root_is_pure = bundled_library() is None
 
     def get_tag(self) -> tuple[str, str, str]:
         if bundled_library() is None:
@@ -78,4 +81,4 @@ class PlatformWheel(bdist_wheel):
         return "py3", "none", platform_tag()
 
 
-setup(cmdclass={"build_py": BuildWithLibrary, "bdist_wheel": PlatformWheel})
+setup(distclass=PlatformDistribution, cmdclass={"build_py": BuildWithLibrary, "bdist_wheel": PlatformWheel})

@@ -6,6 +6,7 @@
 #    x86_64 wheel is pip-installed and the binding's whole pytest suite runs against the
 #    installed package with no environment variable set (the tests find the test server CLI in
 #    target/release/ and the shared vectors in tests/vectors/; the library is the wheel's).
+# Usage: bindings/python/test-wheels.sh [TAG...]   (default: all five wheels)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -20,7 +21,9 @@ declare -A library=(
   [musllinux_1_2_x86_64]=libcontrast_auth.so [musllinux_1_2_aarch64]=libcontrast_auth.so
   [win_amd64]=contrast_auth.dll
 )
-for tag in "${!library[@]}"; do
+tags=("$@")
+[ ${#tags[@]} -gt 0 ] || tags=(manylinux2014_x86_64 manylinux2014_aarch64 musllinux_1_2_x86_64 musllinux_1_2_aarch64 win_amd64)
+for tag in "${tags[@]}"; do
   wheel="$dist/contrast_auth-$version-py3-none-$tag.whl"
   [ -f "$wheel" ] || { echo "missing $wheel (scripts/release-wheels)" >&2; exit 1; }
   python3 - "$wheel" "$tag" "${library[$tag]}" <<'PY'
@@ -41,13 +44,16 @@ echo "-- auditwheel show (Linux wheels)"
 tools="$root/target/wheel-test-tools"
 [ -x "$tools/bin/python" ] || python3 -m venv "$tools"
 "$tools/bin/python" -m pip install --quiet --disable-pip-version-check "$AUDITWHEEL"
-for tag in manylinux2014_x86_64 manylinux2014_aarch64 musllinux_1_2_x86_64 musllinux_1_2_aarch64; do
+for tag in "${tags[@]}"; do
+  [ "$tag" = win_amd64 ] && continue
   wheel="$dist/contrast_auth-$version-py3-none-$tag.whl"
   shown="$("$tools/bin/auditwheel" show "$wheel" 2>&1)" || { echo "$shown" >&2; exit 1; }
-  detected="$(sed -n 's/.*consistent with the following platform tag:[^"]*"\([^"]*\)".*/\1/p' <<<"$shown" | head -1)"
-  python3 - "$tag" "$detected" "$shown" <<'PY'
+  python3 - "$tag" "$shown" <<'PY'
 import re, sys
-tag, detected, shown = sys.argv[1:]
+tag, shown = sys.argv[1:]
+# auditwheel wraps its sentences: match across line breaks.
+m = re.search(r'consistent\s+with\s+the\s+following\s+platform\s+tag:\s+"([^"]+)"', shown)
+detected = m.group(1) if m else ""
 # The tag the wheel claims, as (family, major, minor, arch); manylinux2014 is manylinux_2_17.
 def parse(t):
     t = t.replace("manylinux2014_", "manylinux_2_17_")
