@@ -85,7 +85,8 @@ enum contrast_result
   CONTRAST_RESULT_INVALID_ARGUMENT = 3,
   /**
    * The caller's buffer cannot hold the value and its NUL; `*out_len` holds the length
-   * needed (without the NUL) and nothing else was written.
+   * needed (without the NUL) and nothing else was written. Also the answer to a size
+   * probe (`buf == NULL` with `len == 0`).
    */
   CONTRAST_RESULT_BUFFER_TOO_SMALL = 4,
   /**
@@ -267,6 +268,9 @@ contrast_result contrast_auth_from_environment(contrast_auth **out);
  * `Basic ` prefix) into `buf` with a NUL, and sets `*out_len` to its length without the
  * NUL. If `len` is not more than that length, returns BUFFER_TOO_SMALL and writes only
  * `*out_len` = the length needed (without the NUL): retry with `*out_len + 1` bytes.
+ * To ask for the size first (like `snprintf`), pass `buf == NULL` and `len == 0`: the
+ * result is BUFFER_TOO_SMALL with `*out_len` set. NULL `buf` with `len > 0` is
+ * NULL_ARGUMENT.
  *
  * The value is a secret: wipe `buf` when done. Thread-safe, also during rotation.
  *
@@ -281,7 +285,8 @@ contrast_result contrast_auth_authorization(const contrast_auth *auth,
 
 /**
  * Copies the current `API-Key` header value into `buf`, exactly like
- * `contrast_auth_authorization` (same buffer rules, same BUFFER_TOO_SMALL behaviour).
+ * `contrast_auth_authorization` (same buffer rules, same BUFFER_TOO_SMALL behaviour, same
+ * `buf == NULL, len == 0` size probe).
  *
  * The value is a secret: wipe `buf` when done. Thread-safe, also during rotation.
  *
@@ -355,7 +360,8 @@ void contrast_auth_free(contrast_auth *auth);
 /**
  * Copies a description of the last failure on the calling thread (which argument, which
  * key, why: never a secret) into `buf`, with the buffer rules of
- * `contrast_auth_authorization`; "" when no call on this thread has failed yet. Each
+ * `contrast_auth_authorization` (including the `buf == NULL, len == 0` size probe, which
+ * keeps the detail); "" when no call on this thread has failed yet. Each
  * thread has its own. Thread-safe.
  *
  * # Safety
