@@ -42,7 +42,8 @@ go build -o consumer .
 needed="$(readelf -d consumer | grep NEEDED || true)"
 echo "$needed"
 if grep -q contrast_auth <<<"$needed"; then echo "the binary needs a contrast_auth shared library" >&2; exit 1; fi
-nm consumer | grep -q ' T contrast_version$' || { echo "contrast_version is not linked into the binary" >&2; exit 1; }
+nm consumer >"$work/nm.txt"   # (not piped into grep -q: pipefail and SIGPIPE)
+grep -q ' T contrast_version$' "$work/nm.txt" || { echo "contrast_version is not linked into the binary" >&2; exit 1; }
 
 echo "-- test server"
 mkfifo "$work/server.stdin"
@@ -70,8 +71,10 @@ echo "-- cross build linux/arm64 (zig cc), run under qemu-aarch64"
 zig="python3 -m ziglang"
 $zig version >/dev/null
 GOOS=linux GOARCH=arm64 CC="$zig cc -target aarch64-linux-gnu.2.17" go build -o consumer-arm64 .
-readelf -h consumer-arm64 | grep -q 'Machine:.*AArch64'
-if readelf -d consumer-arm64 | grep NEEDED | grep -q contrast_auth; then echo "arm64 binary needs the .so" >&2; exit 1; fi
+readelf -h consumer-arm64 >"$work/arm64-header.txt"
+grep -q 'Machine:.*AArch64' "$work/arm64-header.txt"
+needed="$(readelf -d consumer-arm64 | grep NEEDED || true)"
+if grep -q contrast_auth <<<"$needed"; then echo "the arm64 binary needs a contrast_auth shared library" >&2; exit 1; fi
 out="$(qemu-aarch64 -L /usr/aarch64-linux-gnu ./consumer-arm64)"
 expect "linux/arm64 (qemu)" "$out"
 

@@ -119,6 +119,9 @@ def test_system_loader_finds_the_library_on_ld_library_path(tmp_path):
     lib_dir = tmp_path / "lib"
     lib_dir.mkdir()
     shutil.copy(LIBRARY, lib_dir / library_file_name())
+    # As installed on a system: the link-time name and the SONAME (the shipped library has
+    # SONAME libcontrast_auth.so.0, which is what find_library returns).
+    (lib_dir / f"{library_file_name()}.0").symlink_to(library_file_name())
     env = environment_without_override()
     env["LD_LIBRARY_PATH"] = str(lib_dir)
     env["PYTHONPATH"] = str(package_copy_without_library(tmp_path))
