@@ -142,10 +142,11 @@ typedef uint32_t contrast_result;
 /**
  * Credentials for one Contrast server: both layers, rotated atomically, read lock-free.
  *
- * Opaque: create it with `contrast_auth_new`, `contrast_auth_from_token` or
- * `contrast_auth_from_environment`; release it with `contrast_auth_free`. One handle may be
- * used from any number of threads at once, rotation and reload included; only
- * `contrast_auth_free` must not race with any other call on the same handle.
+ * Opaque: create it with `contrast_auth_new`, `contrast_auth_from_token`,
+ * `contrast_auth_from_environment` or `contrast_auth_from_environment_with_trust`; release
+ * it with `contrast_auth_free`. One handle may be used from any number of threads at once,
+ * rotation and reload included; only `contrast_auth_free` must not race with any other call
+ * on the same handle.
  */
 typedef struct contrast_auth contrast_auth;
 
@@ -207,6 +208,21 @@ typedef struct {
    */
   bool reloaded;
 } contrast_send_outcome;
+
+/**
+ * A borrowed byte string: `len` bytes at `data` (one DER certificate). Only read during
+ * the call it is passed to.
+ */
+typedef struct {
+  /**
+   * The first byte (NULL only when `len` is 0, which is refused for a certificate).
+   */
+  const uint8_t *data;
+  /**
+   * How many bytes.
+   */
+  size_t len;
+} contrast_bytes;
 
 #ifdef __cplusplus
 extern "C" {
@@ -492,6 +508,31 @@ contrast_result contrast_auth_sign_with_nonce(const contrast_auth *auth,
                                               uint64_t created,
                                               const uint8_t *nonce,
                                               contrast_headers **out);
+
+/**
+ * Like `contrast_auth_from_environment`, and the handle's reports also trust
+ * `trust_anchor_count` extra CA certificates, each DER X.509 (e.g. the host's own trust
+ * store). They are trusted together with `api.certificate.ca_file` when that is set; with
+ * neither, the system trust store is used as before. `api.certificate.ignore_cert_errors`
+ * keeps its meaning.
+ *
+ * `trust_anchors` points to `trust_anchor_count` entries (it may be NULL when the count is
+ * 0). Every certificate is checked and copied during the call, so the caller may free them
+ * as soon as it returns. An entry that is NULL or empty is NULL_ARGUMENT / INVALID_ARGUMENT,
+ * and one that is not a DER certificate is INVALID_ARGUMENT (the detail names its index);
+ * configuration errors are as for `contrast_auth_from_environment`.
+ *
+ * On success `*out` is a new handle owned by the caller (release it with
+ * `contrast_auth_free`); on failure it is untouched. Thread-safe (but do not modify the
+ * environment concurrently).
+ *
+ * # Safety
+ * `trust_anchors` is NULL or points to `trust_anchor_count` readable `contrast_bytes`, each
+ * of whose `data` has `len` readable bytes; `out` is NULL or writable.
+ */
+contrast_result contrast_auth_from_environment_with_trust(const contrast_bytes *trust_anchors,
+                                                          size_t trust_anchor_count,
+                                                          contrast_auth **out);
 
 /**
  * Returns the version of this library (`"MAJOR.MINOR.PATCH"`, the same as

@@ -51,10 +51,17 @@ def test_every_declared_function_has_the_headers_arity():
         assert len(params) == arity, name
 
 
+# Not wrapped, with the reason (a follow-up, listed here rather than silently missing).
+NOT_WRAPPED = {
+    "contrast_auth_from_environment_with_trust": "DER trust anchors from a host trust store are the "
+    "JVM's need; Python agents set api.certificate.ca_file",
+}
+
+
 def test_every_header_function_is_wrapped():
     library()
     exported = set(re.findall(r"\b(contrast_\w+)\(", HEADER))
-    missing = exported - set(_abi.PROTOTYPES)
+    missing = exported - set(_abi.PROTOTYPES) - set(NOT_WRAPPED)
     assert not missing, f"header functions the Python binding does not wrap: {sorted(missing)}"
 
 
