@@ -1,7 +1,8 @@
 /*
  * contrast-auth from C: credentials from the environment (or explicit values), the two
  * header values, a signed report, a key rotation. Build and run: bindings/c/run-tests.sh
- * (or: gcc -std=c11 -Iinclude example.c -Ltarget/release -lcontrast_auth).
+ * (or, from the repository root: gcc -std=c11 -Iinclude bindings/c/example.c
+ *  -Ltarget/release -lcontrast_auth -Wl,-rpath,"$PWD/target/release" -o example).
  */
 #include <stdio.h>
 #include <stdlib.h>

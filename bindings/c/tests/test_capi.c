@@ -4,23 +4,45 @@
  * Usage: test_capi VECTOR_DIR WORK_DIR CLI   (VECTOR_DIR holds headers.tsv and signing.tsv,
  * written by vectors_to_tsv.py from tests/vectors/; CLI is the `contrast-auth` binary, whose
  * `test-server` is a real loopback HTTPS server with a certificate made at start).
+ *    or: test_capi VECTOR_DIR WORK_DIR SERVER_URL CA_FILE CA_DER_FILE   with a test server the
+ * caller started (scripts/test-platforms does, on the host, for cross-built suites; it
+ * accepts the same credentials as the CLI form). Builds for POSIX and, with MinGW-w64, for
+ * Windows, where only the second form exists (no fork).
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
-#include <signal.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#ifdef _WIN32
+#include <io.h>
+#include <windows.h>
+/* The CRT's environment functions (they update the process environment Rust reads too). */
+static int setenv(const char *name, const char *value, int overwrite) {
+    (void)overwrite;
+    return _putenv_s(name, value);
+}
+static int unsetenv(const char *name) { return _putenv_s(name, ""); }
+#define environ _environ
+#define unlink _unlink
+static void pause_ms(long ms) { Sleep((DWORD)ms); }
+#else
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
+extern char **environ;
+static void pause_ms(long ms) {
+    struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&pause, NULL);
+}
+#endif
 
 #include "contrast_auth.h"
-
-extern char **environ;
 
 static int checks;
 static int failures;
@@ -193,6 +215,21 @@ static void check_credentials(const contrast_auth *auth, const char *name,
     free(k);
 }
 
+/* Reads one line (any length) into *line, growing it; 0 at the end of the file. (getline
+ * is POSIX only.) */
+static int read_line(char **line, size_t *cap, FILE *f) {
+    size_t len = 0;
+    for (;;) {
+        if (*cap - len < 2) {
+            *cap = *cap ? *cap * 2 : 4096;
+            *line = realloc(*line, *cap);
+        }
+        if (!fgets(*line + len, (int)(*cap - len), f)) return len > 0;
+        len += strlen(*line + len);
+        if (len > 0 && (*line)[len - 1] == '\n') return 1;
+    }
+}
+
 /* Runs `each` on every line of DIR/FILE (each returns 1 per case) and checks there were at least min_cases. */
 static void run_vectors(const char *dir, const char *file, int (*each)(char *line), int min_cases) {
     char path[4096];
@@ -203,7 +240,7 @@ static void run_vectors(const char *dir, const char *file, int (*each)(char *lin
     char *line = NULL;
     size_t cap = 0;
     int cases = 0;
-    while (getline(&line, &cap, f) > 0) cases += each(line);
+    while (read_line(&line, &cap, f)) cases += each(line);
     free(line);
     fclose(f);
     CHECK(cases >= min_cases, "%d cases in %s", cases, file);
@@ -215,7 +252,7 @@ static long join_counts(const pthread_t *threads, int n) {
     for (int i = 0; i < n; i++) {
         void *r = NULL;
         pthread_join(threads[i], &r);
-        total += (long)r;
+        total += (long)(intptr_t)r;
     }
     return total;
 }
@@ -669,7 +706,7 @@ static void *reader_thread(void *arg) {
             bad++;
         reads++;
     }
-    return (void *)bad;
+    return (void *)(intptr_t)bad;
 }
 
 static void test_rotation_threads(void) {
@@ -796,13 +833,40 @@ static void test_sign_now(void) {
 static const char *ROTATED_API = "ROTATEDAPIKEY2222";
 
 struct server {
+    int external; /* started by the caller: not stopped here */
+#ifndef _WIN32
     pid_t pid;
     int stdin_fd;
+#endif
     char url[256];
     char ca_file[4096];
     char ca_der_file[4096];
 };
 
+
+/* Uses a server the caller started (URL, its CA as PEM and as DER). */
+static int external_server(const char *const *args, struct server *s) {
+    memset(s, 0, sizeof *s);
+    s->external = 1;
+    int ok = strlen(args[0]) < sizeof s->url && strlen(args[1]) < sizeof s->ca_file &&
+             strlen(args[2]) < sizeof s->ca_der_file;
+    CHECK(ok, "server URL and CA files fit");
+    if (!ok) return 0;
+    strcpy(s->url, args[0]);
+    strcpy(s->ca_file, args[1]);
+    strcpy(s->ca_der_file, args[2]);
+    return 1;
+}
+
+#ifdef _WIN32
+static int start_server(const char *cli, const char *work, struct server *s) {
+    (void)work;
+    (void)s;
+    CHECK(0, "on Windows the test server is started by the caller (got %s)", cli);
+    return 0;
+}
+static void stop_server(struct server *s) { (void)s; }
+#else
 static int json_string(const char *line, const char *key, char *out, size_t cap) {
     char pattern[64];
     snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
@@ -818,6 +882,7 @@ static int json_string(const char *line, const char *key, char *out, size_t cap)
 
 /* Starts `CLI test-server --accept USER:SERVICE:API`; it serves until its stdin closes. */
 static int start_server(const char *cli, const char *work, struct server *s) {
+    memset(s, 0, sizeof *s);
     char ca_out[4096], accept[256];
     snprintf(ca_out, sizeof ca_out, "%s/test-server-ca.pem", work);
     snprintf(accept, sizeof accept, "%s:%s:%s", USER, SERVICE, API);
@@ -858,6 +923,7 @@ static void stop_server(struct server *s) {
     waitpid(s->pid, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "test server exit status %d", status);
 }
+#endif
 
 static contrast_auth *server_handle(const struct server *s, const char *api_key, int trust_ca) {
     return environment_handle(s->url, USER, SERVICE, api_key,
@@ -883,7 +949,7 @@ static void *sender_thread(void *arg) {
                                &outcome) != CONTRAST_RESULT_OK)
             failed++;
     }
-    return (void *)failed;
+    return (void *)(intptr_t)failed;
 }
 
 /* Several threads send on one handle while the main thread rotates the API key back and
@@ -897,8 +963,7 @@ static void test_concurrent_send(const struct server *srv) {
     for (int i = 0; i < 20; i++) {
         EXPECT(contrast_auth_rotate(s.auth, NULL, i % 2 == 0 ? ROTATED_API : API),
                CONTRAST_RESULT_OK);
-        struct timespec pause = {0, 2000000};
-        nanosleep(&pause, NULL);
+        pause_ms(2);
     }
     long failed = join_counts(threads, SENDERS);
     CHECK(failed == 0, "%ld of %d concurrent reports failed", failed, SENDERS * SENDS_PER_THREAD);
@@ -1004,9 +1069,13 @@ static void test_trust_anchors(const struct server *s) {
     free(der);
 }
 
-static void test_send(const char *cli, const char *work) {
+/* Sends to the CLI's test server (`server_args` = {CLI}), or to a running one
+ * (`server_args` = {URL, CA_FILE, CA_DER_FILE}). */
+static void test_send(const char *const *server_args, int n_args, const char *work) {
     struct server s;
-    if (!start_server(cli, work, &s)) return;
+    int started = n_args == 3 ? external_server(server_args, &s)
+                              : start_server(server_args[0], work, &s);
+    if (!started) return;
     const char *path = "/api/ng/agents/report", *json = "application/json";
     const char *body = "{\"findings\":[]}";
     size_t body_len = strlen(body);
@@ -1077,6 +1146,12 @@ static void test_send(const char *cli, const char *work) {
     test_concurrent_send(&s);
     test_trust_anchors(&s);
 
+    if (s.external) {
+        /* The caller's server keeps running: nothing to stop, so no "server gone" check. */
+        if (auth) contrast_auth_free(auth);
+        printf("test_capi: external test server: the NETWORK-after-stop check is skipped\n");
+        return;
+    }
     stop_server(&s);
     /* The server is gone: NETWORK (after bounded retries). */
     if (auth) {
@@ -1088,8 +1163,9 @@ static void test_send(const char *cli, const char *work) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s VECTOR_DIR WORK_DIR CLI\n", argv[0]);
+    if (argc != 4 && argc != 6) {
+        fprintf(stderr, "usage: %s VECTOR_DIR WORK_DIR (CLI | SERVER_URL CA_FILE CA_DER_FILE)\n",
+                argv[0]);
         return 2;
     }
     test_result_messages();
@@ -1105,7 +1181,7 @@ int main(int argc, char **argv) {
     test_rotation_threads();
     test_signing_vectors(argv[1]);
     test_sign_now();
-    test_send(argv[3], argv[2]);
+    test_send((const char *const *)argv + 3, argc - 3, argv[2]);
     printf("test_capi: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }
