@@ -16,6 +16,14 @@ pub mod secret;
 pub mod signing;
 pub mod store;
 pub mod token;
+pub mod zeroizing_alloc;
+
+/// Every heap block this process frees is zeroed first (feature `zeroizing-allocator`, on
+/// in the shipped C/JNI library; see [`zeroizing_alloc`]).
+#[cfg(feature = "zeroizing-allocator")]
+#[global_allocator]
+static GLOBAL_ALLOCATOR: zeroizing_alloc::ZeroizingAllocator =
+    zeroizing_alloc::ZeroizingAllocator::new();
 
 // Transport: sending reports (uses the core).
 pub mod transport;

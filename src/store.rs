@@ -15,7 +15,7 @@ use crate::config::{ConfigSources, Configuration};
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::headers::{AuthHeaders, HeaderOptions};
-use crate::secret::{Fingerprint, Secret};
+use crate::secret::Fingerprint;
 use crate::signing::{SigningKey, SigningState};
 
 /// One immutable set of credentials with everything computed from them.
@@ -37,7 +37,7 @@ pub struct Fingerprints {
     pub service_key: Fingerprint,
     /// Of the API key (layer 2).
     pub api_key: Fingerprint,
-    /// Of the HMAC signing key (the `keyid` suffix).
+    /// Of the HMAC signing key (the first 8 hex digits of the signature `keyid`).
     pub signing_key: Fingerprint,
 }
 
@@ -63,8 +63,7 @@ impl Snapshot {
                 credentials.api_key().expose_secret(),
             ),
         };
-        let signing_state =
-            SigningState::new(credentials.user_name().expose_secret(), &signing_key);
+        let signing_state = SigningState::new(&signing_key);
         Snapshot {
             generation,
             credentials,
@@ -94,10 +93,10 @@ impl Snapshot {
         &self.signing_key
     }
 
-    /// The signature `keyid`: `<user_name>/<fingerprint of the signing key>` (it holds the
-    /// user name, so it is kept as a secret).
-    pub fn keyid(&self) -> &Secret {
-        self.signing_state.keyid()
+    /// The signature `keyid`: the first 16 hex digits of SHA-256 of the signing key (it
+    /// names the key, not the agent; see [`SigningKey::keyid`]).
+    pub fn keyid(&self) -> &str {
+        self.signing_key.keyid()
     }
 
     /// The signer's per-key state (parameters and prepared request targets).

@@ -44,6 +44,16 @@ const PREVIOUS: Keys = Keys {
     api_key: "OLDAPIKEY111111111",
     signing_key: None,
 };
+/// A user name in the Latin-1 range (`ü`, two bytes in UTF-8).
+const LATIN1_USER: Keys = Keys {
+    user_name: "agent_\u{fc}7f3a",
+    ..CURRENT
+};
+/// A user name with a 4-byte UTF-8 character (U+1D11E, outside the BMP).
+const FOUR_BYTE_USER: Keys = Keys {
+    user_name: "agent_\u{1D11E}7f3a@Org",
+    ..CURRENT
+};
 const OTHER: Keys = Keys {
     user_name: "agent_0f3c9a1e@ExampleOrg",
     service_key: "SOMEONE-ELSES-KEY",
@@ -213,6 +223,22 @@ fn cases() -> Vec<Case> {
             ..base_case(
                 "configured_signing_key",
                 "A dedicated api.signing_key instead of the derived key.",
+            )
+        },
+        Case {
+            current: LATIN1_USER,
+            verify_keys: vec![LATIN1_USER],
+            ..base_case(
+                "latin1_user_name",
+                "A user name with a Latin-1 character (agent_\u{fc}7f3a): it enters the derived key (HKDF info, UTF-8) but never the headers; the keyid is the key's hash.",
+            )
+        },
+        Case {
+            current: FOUR_BYTE_USER,
+            verify_keys: vec![FOUR_BYTE_USER],
+            ..base_case(
+                "four_byte_user_name",
+                "A user name with a 4-byte UTF-8 character (U+1D11E): signed like any other; the keyid is the key's hash.",
             )
         },
         Case {

@@ -44,13 +44,13 @@ result="$(env -u CONTRAST__API__API_KEY java -Xcheck:jni -javaagent:"$out/contra
 echo "$result"
 grep -q "native library from jar:native/$os-$arch/" <<<"$result"
 grep -q "contrast agent: Content-Digest: sha-256=:" <<<"$result"
-grep -q 'contrast agent: Signature-Input: contrast=(.*keyid="agent_example@Org/' <<<"$result"
+grep -Eq 'contrast agent: Signature-Input: contrast=\(.*;keyid="[0-9a-f]{16}";tag=' <<<"$result"
 grep -q "contrast agent: Signature: contrast=:" <<<"$result"
 grep -q "application: running" <<<"$result"
 if grep -q "WARNING in native method\|Warning: Calling other JNI" <<<"$result"; then
   echo "-Xcheck:jni reported JNI misuse" >&2; exit 1
 fi
-if grep -q "EXAMPLESERVICEKEY\|EXAMPLEAPIKEY" <<<"$result"; then
+if grep -q "EXAMPLESERVICEKEY\|EXAMPLEAPIKEY\|agent_example@Org" <<<"$result"; then
   echo "the agent example printed a secret" >&2; exit 1
 fi
 echo "== Java: all passed"

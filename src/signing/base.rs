@@ -51,7 +51,7 @@ pub struct SignatureParams {
     pub expires: u64,
     /// base64url (no padding) of 16 random bytes.
     pub nonce: String,
-    /// `<user_name>/<fingerprint>`.
+    /// The first 16 lowercase hex digits of SHA-256 of the HMAC key.
     pub keyid: String,
     /// Always [`TAG`] when signing; checked when verifying.
     pub tag: String,
@@ -87,7 +87,7 @@ pub fn serialize_params(
 }
 
 /// The key's part of the parameters, the same for every signature made with it:
-/// `;keyid="<keyid>";tag="<tag>"` (sized exactly: it holds the user name).
+/// `;keyid="<keyid>";tag="<tag>"` (sized exactly).
 pub fn serialize_params_suffix(keyid: &str, tag: &str) -> Result<String, SignError> {
     let mut out = String::with_capacity(18 + 2 * (keyid.len() + tag.len()));
     out.push_str(";keyid=");

@@ -13,7 +13,7 @@ pub enum SignError {
         /// Why.
         reason: &'static str,
     },
-    /// A signature parameter cannot be serialized (e.g. a non-ASCII user name in `keyid`).
+    /// A signature parameter cannot be made (e.g. the system random generator failed for `nonce`).
     InvalidParameter {
         /// Which parameter.
         part: &'static str,

@@ -18,6 +18,9 @@ pub const MIN_CONFIGURED_KEY_LEN: usize = 32;
 /// The HKDF info prefix; the user name follows it.
 pub const HKDF_INFO_PREFIX: &str = "contrast-auth/v1 ";
 
+/// Length of a signature `keyid`: 16 lowercase hex digits.
+pub const KEYID_LEN: usize = 16;
+
 /// Where a signing key came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SigningKeyOrigin {
@@ -34,6 +37,7 @@ pub struct SigningKey {
     bytes: SecretBytes,
     mac: Hmac<Sha256>,
     fingerprint: Fingerprint,
+    keyid: [u8; KEYID_LEN],
     origin: SigningKeyOrigin,
 }
 
@@ -42,6 +46,7 @@ impl std::fmt::Debug for SigningKey {
         f.debug_struct("SigningKey")
             .field("bytes", &self.bytes)
             .field("fingerprint", &self.fingerprint)
+            .field("keyid", &self.keyid())
             .field("origin", &self.origin)
             .finish_non_exhaustive()
     }
@@ -58,6 +63,7 @@ impl SigningKey {
             .expect("HMAC takes keys of any length");
         SigningKey {
             fingerprint: bytes.fingerprint(),
+            keyid: keyid_of(bytes.expose_secret()),
             bytes,
             mac,
             origin,
@@ -99,6 +105,12 @@ impl SigningKey {
         self.fingerprint
     }
 
+    /// The signature `keyid`: the first 16 lowercase hex digits of SHA-256 of the key bytes
+    /// (its first 8 are [`SigningKey::fingerprint`]). It names the key, never the agent.
+    pub fn keyid(&self) -> &str {
+        std::str::from_utf8(&self.keyid).expect("hex digits are ASCII")
+    }
+
     /// Whether the key was configured or derived.
     pub fn origin(&self) -> SigningKeyOrigin {
         self.origin
@@ -110,9 +122,22 @@ impl SigningKey {
             bytes: self.bytes.duplicate(),
             mac: self.mac.clone(),
             fingerprint: self.fingerprint,
+            keyid: self.keyid,
             origin: self.origin,
         }
     }
+}
+
+/// The first [`KEYID_LEN`] lowercase hex digits of SHA-256 of `key`.
+fn keyid_of(key: &[u8]) -> [u8; KEYID_LEN] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = ring::digest::digest(&ring::digest::SHA256, key);
+    let mut out = [0u8; KEYID_LEN];
+    for (pair, byte) in out.chunks_exact_mut(2).zip(digest.as_ref()) {
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 0x0f)];
+    }
+    out
 }
 
 struct KeyLen(usize);
@@ -181,6 +206,19 @@ mod tests {
             !debug.contains("Jefe") && debug.contains("REDACTED"),
             "{debug}"
         );
+    }
+
+    /// The keyid is the first 16 hex digits of SHA-256 of the key; the fingerprint its first 8.
+    #[test]
+    fn keyid_is_first_16_hex_of_sha256_of_the_key() {
+        // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223...
+        let key = SigningKey::from_bytes(b"abc");
+        assert_eq!(key.keyid(), "ba7816bf8f01cfea");
+        assert_eq!(key.fingerprint().to_hex(), key.keyid()[..8]);
+        assert_eq!(key.duplicate().keyid(), key.keyid());
+        let derived = SigningKey::derive("agent_\u{fc}7f3a", "sk", "ak");
+        assert_eq!(derived.keyid().len(), KEYID_LEN);
+        assert!(derived.keyid().bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
     }
 
     #[test]

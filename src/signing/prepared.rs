@@ -6,8 +6,8 @@
 //! and again). [`SigningState`] keeps, for the last [`PREPARED_TARGETS`] targets signed with
 //! the snapshot's key, the HMAC state that has absorbed the key and those lines; a report to
 //! one of them starts from a copy and only hashes the `content-digest` and
-//! `@signature-params` lines. The keyid and the `;keyid=...;tag=...` parameters are
-//! built once per snapshot. Every state is zeroized when its snapshot is dropped (the
+//! `@signature-params` lines. The `;keyid=...;tag=...` parameters are built once per
+//! snapshot. Every state is zeroized when its snapshot is dropped (the
 //! HMAC states by `sha2`'s `zeroize` feature).
 
 use std::sync::Arc;
@@ -16,9 +16,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use arc_swap::ArcSwapOption;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use zeroize::Zeroizing;
-
-use crate::secret::Secret;
 use crate::signing::base::{self, TAG};
 use crate::signing::error::SignError;
 use crate::signing::key::SigningKey;
@@ -29,10 +26,8 @@ pub const PREPARED_TARGETS: usize = 4;
 
 /// The signing state of one snapshot's key (see the module documentation).
 pub struct SigningState {
-    /// `<user_name>/<fingerprint of the signing key>`.
-    keyid: Secret,
-    /// `;keyid="<keyid>";tag="contrast-auth/v1"`, or why the keyid cannot be a parameter.
-    params_suffix: Result<Zeroizing<String>, SignError>,
+    /// `;keyid="<keyid>";tag="contrast-auth/v1"` (the keyid names the key, not the agent).
+    params_suffix: String,
     /// The last request targets signed with this key, replaced round robin.
     targets: [ArcSwapOption<PreparedTarget>; PREPARED_TARGETS],
     /// The slot the next newly prepared target goes to.
@@ -54,38 +49,25 @@ struct PreparedTarget {
 }
 
 impl SigningState {
-    /// The state for `key`, the signing key of `user_name`.
-    pub fn new(user_name: &str, key: &SigningKey) -> Self {
-        let fingerprint = key.fingerprint().to_hex();
-        let mut keyid = String::with_capacity(user_name.len() + 1 + fingerprint.len());
-        keyid.push_str(user_name);
-        keyid.push('/');
-        keyid.push_str(&fingerprint);
-        let params_suffix = base::serialize_params_suffix(&keyid, TAG).map(Zeroizing::new);
+    /// The state for `key`.
+    pub fn new(key: &SigningKey) -> Self {
+        let params_suffix = base::serialize_params_suffix(key.keyid(), TAG)
+            .expect("a keyid of hex digits and the tag are valid RFC 8941 strings");
         SigningState {
-            keyid: Secret::new(keyid),
             params_suffix,
             targets: Default::default(),
             next_slot: AtomicUsize::new(0),
         }
     }
 
-    /// The signature `keyid`: `<user_name>/<fingerprint of the signing key>`.
-    pub fn keyid(&self) -> &Secret {
-        &self.keyid
-    }
-
     /// `;keyid="...";tag="..."`, the end of this key's `@signature-params`.
-    pub fn params_suffix(&self) -> Result<&str, SignError> {
-        self.params_suffix
-            .as_ref()
-            .map(|s| s.as_str())
-            .map_err(Clone::clone)
+    pub fn params_suffix(&self) -> &str {
+        &self.params_suffix
     }
 
     /// An HMAC state keyed with `key` that has absorbed the base lines of `message`'s target
     /// (a copy of the prepared one when the target is one of the last few signed with this
-    /// key). Checks method, URL, keyid and content type, in that order, when it prepares.
+    /// key). Checks method, URL and content type, in that order, when it prepares.
     pub fn prefixed_mac(
         &self,
         key: &SigningKey,
@@ -102,7 +84,6 @@ impl SigningState {
         }
         base::check_method(message.method)?;
         let url = base::split_url(message.url)?;
-        self.params_suffix()?;
         let lines = base::target_lines(message.method, &url, message.content_type)?;
         let mut mac = key.keyed_mac();
         mac.update(lines.as_bytes());

@@ -11,7 +11,7 @@ use hmac::Mac;
 use crate::signing::base::{self, LABEL, PREVIOUS_LABEL};
 use crate::signing::digest::{content_digest, push_base64_32};
 use crate::signing::error::SignError;
-use crate::signing::key::TAG_LEN;
+use crate::signing::key::{KEYID_LEN, TAG_LEN};
 use crate::signing::nonce;
 use crate::store::{CredentialStore, Snapshot};
 
@@ -87,10 +87,10 @@ impl Default for Signer {
     }
 }
 
-/// The `keyid` of a snapshot: `<user_name>/<fingerprint of the HMAC key>` (a copy of
-/// [`Snapshot::keyid`], for verifiers' key lists).
+/// The `keyid` of a snapshot: the first 16 hex digits of SHA-256 of its HMAC key (a copy
+/// of [`Snapshot::keyid`], for verifiers' key lists).
 pub fn keyid(snapshot: &Snapshot) -> String {
-    snapshot.keyid().expose_secret().to_string()
+    snapshot.keyid().to_string()
 }
 
 impl Signer {
@@ -157,12 +157,9 @@ impl Signer {
         let expires = created.saturating_add(self.options.validity.as_secs());
         // A previous snapshot with the same key (e.g. only the URL changed) adds nothing.
         let previous = previous.filter(|p| p.keyid() != current.keyid());
-        // Sized up front: the input holds the keyid (the user name), so it must not grow.
-        let keyid_len = previous
-            .map_or(0, |p| p.keyid().len())
-            .max(current.keyid().len());
+        // Sized up front, so the headers are written without reallocating.
         let signatures = 1 + usize::from(previous.is_some());
-        let mut input = String::with_capacity(signatures * (INPUT_MEMBER_LEN + keyid_len));
+        let mut input = String::with_capacity(signatures * (INPUT_MEMBER_LEN + KEYID_LEN));
         let mut signature = String::with_capacity(signatures * SIGNATURE_MEMBER_LEN);
         for (label, snapshot) in [(LABEL, Some(current)), (PREVIOUS_LABEL, previous)] {
             let Some(snapshot) = snapshot else { continue };
@@ -173,7 +170,7 @@ impl Signer {
                 created,
                 expires,
                 nonce,
-                state.params_suffix()?,
+                state.params_suffix(),
             )?;
             for part in base::final_lines(&digest, &params) {
                 mac.update(part.as_bytes());

@@ -121,6 +121,16 @@ impl Verifier {
         *map = keys.into_iter().collect();
     }
 
+    /// Replaces the active keys, each selected by its own [`SigningKey::keyid`] (the
+    /// signature's `keyid` names the key; the agent is found from `Authorization`).
+    pub fn set_signing_keys(&self, keys: impl IntoIterator<Item = SigningKey>) {
+        let mut map = self.keys.write().unwrap_or_else(|p| p.into_inner());
+        *map = keys
+            .into_iter()
+            .map(|key| (key.keyid().to_string(), key))
+            .collect();
+    }
+
     /// Verifies `request` at time `now` (Unix seconds). On success the nonce is recorded.
     pub fn verify(&self, request: &ReceivedRequest<'_>, now: u64) -> Result<Verified, VerifyError> {
         let input = request

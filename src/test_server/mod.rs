@@ -179,7 +179,7 @@ impl TestServer {
         let url = format!("https://127.0.0.1:{}{BASE_PATH}", address.port());
         let keys = KeyRing::new(&url, &accepted).map_err(config_to_io)?;
         let verifier = Verifier::new(VerifierOptions::default()).map_err(io::Error::other)?;
-        verifier.set_keys(keys.verifier_keys());
+        verifier.set_signing_keys(keys.verifier_keys());
         let shared = Arc::new(Shared {
             url,
             options,
@@ -240,7 +240,7 @@ impl TestServer {
     pub fn set_accepted(&self, accepted: &[AcceptedCredentials]) -> Result<(), ConfigError> {
         let ring = KeyRing::new(&self.shared.url, accepted)?;
         let mut keys = self.shared.keys.write().unwrap_or_else(|p| p.into_inner());
-        self.shared.verifier.set_keys(ring.verifier_keys());
+        self.shared.verifier.set_signing_keys(ring.verifier_keys());
         *keys = ring;
         Ok(())
     }

@@ -7,7 +7,7 @@ use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::headers::HeaderOptions;
 use crate::secret::{Secret, constant_time_eq};
-use crate::signing::{ReceivedRequest, Verifier, keyid};
+use crate::signing::{ReceivedRequest, SigningKey, Verifier};
 use crate::store::Snapshot;
 
 /// One set of credentials the server accepts.
@@ -82,9 +82,9 @@ pub(super) enum Check {
     Rejected(Rejection),
 }
 
-/// The accepted credentials with their header values, signing keys and key ids computed.
+/// The accepted credentials with their header values and signing keys computed.
 pub(super) struct KeyRing {
-    snapshots: Vec<(Snapshot, String)>,
+    snapshots: Vec<Snapshot>,
 }
 
 impl KeyRing {
@@ -97,18 +97,16 @@ impl KeyRing {
                 a.service_key.expose_secret(),
                 a.api_key.expose_secret(),
             )?;
-            let snapshot = Snapshot::new(credentials, HeaderOptions::default(), 0);
-            let id = keyid(&snapshot);
-            snapshots.push((snapshot, id));
+            snapshots.push(Snapshot::new(credentials, HeaderOptions::default(), 0));
         }
         Ok(KeyRing { snapshots })
     }
 
-    /// The verifier's keys: one per accepted set.
-    pub(super) fn verifier_keys(&self) -> Vec<(String, crate::signing::SigningKey)> {
+    /// The verifier's keys: one per accepted set, selected by their keyid.
+    pub(super) fn verifier_keys(&self) -> Vec<SigningKey> {
         self.snapshots
             .iter()
-            .map(|(s, id)| (id.clone(), s.signing_key().duplicate()))
+            .map(|s| s.signing_key().duplicate())
             .collect()
     }
 
@@ -120,10 +118,10 @@ impl KeyRing {
         options: &super::TestServerOptions,
     ) -> Check {
         let authorization = request.header("authorization").unwrap_or_default();
-        let layer_one: Vec<&(Snapshot, String)> = self
+        let layer_one: Vec<&Snapshot> = self
             .snapshots
             .iter()
-            .filter(|(s, _)| {
+            .filter(|s| {
                 constant_time_eq(
                     s.headers().authorization().expose_secret().as_bytes(),
                     authorization.as_bytes(),
@@ -134,15 +132,16 @@ impl KeyRing {
             return Check::Rejected(Rejection::ServiceKey);
         }
         let api_key = request.header("api-key").unwrap_or_default();
-        let both: Vec<&String> = layer_one
+        // The agent is found from its headers; the signature must name one of its keys.
+        let both: Vec<&str> = layer_one
             .iter()
-            .filter(|(s, _)| {
+            .filter(|s| {
                 constant_time_eq(
                     s.headers().api_key().expose_secret().as_bytes(),
                     api_key.as_bytes(),
                 )
             })
-            .map(|(_, id)| id)
+            .map(|s| s.keyid())
             .collect();
         if both.is_empty() {
             return Check::Rejected(Rejection::ApiKey);
@@ -175,7 +174,7 @@ impl KeyRing {
         };
         match verifier.verify(&received, now) {
             // The signing key must belong to the credentials in the headers.
-            Ok(verified) if both.contains(&&verified.keyid) => Check::Accepted,
+            Ok(verified) if both.contains(&verified.keyid.as_str()) => Check::Accepted,
             Ok(_) => Check::Rejected(Rejection::Signature(
                 "signed with a key other than the one of the credentials sent".into(),
             )),
@@ -229,7 +228,7 @@ mod tests {
 
     #[test]
     fn signature_labels() {
-        let input = r#"contrast=("@method" "content-digest");created=1;keyid="a/b", contrast-prev=("@method");nonce="x,y""#;
+        let input = r#"contrast=("@method" "content-digest");created=1;keyid="0123456789abcdef", contrast-prev=("@method");nonce="x,y""#;
         assert_eq!(labels(input), vec!["contrast", "contrast-prev"]);
         assert!(labels("").is_empty());
         assert_eq!(nonce(input).as_deref(), Some("x,y"));

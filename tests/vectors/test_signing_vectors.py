@@ -39,7 +39,8 @@ def hmac_key(creds: dict) -> bytes:
 
 
 def keyid(creds: dict) -> str:
-    return creds["user_name"] + "/" + hashlib.sha256(hmac_key(creds)).hexdigest()[:8]
+    """The first 16 lowercase hex digits of SHA-256 of the HMAC key (never the user name)."""
+    return hashlib.sha256(hmac_key(creds)).hexdigest()[:16]
 
 
 def sf_string(value: str) -> str:
@@ -109,6 +110,16 @@ def test_signing_matches_an_independent_implementation(case_dir):
     assert digest == expected["content_digest"]
     assert ", ".join(inputs) == expected["signature_input"]
     assert ", ".join(signatures) == expected["signature"]
+    # The user name is a secret and may be non-ASCII: it appears in no signature header.
+    for header in (expected["signature_input"], expected["signature"], digest):
+        assert header.isascii()
+        assert case["credentials"]["user_name"] not in header
+
+
+def test_non_ascii_user_names_have_cases():
+    users = {json.loads((c / "case.json").read_text())["credentials"]["user_name"] for c in CASES}
+    assert "agent_\u00fc7f3a" in users
+    assert any(any(ord(ch) > 0xFFFF for ch in user) for user in users)
 
 
 def test_there_are_at_least_20_cases():

@@ -812,7 +812,15 @@ static void test_sign_now(void) {
         long long t = created ? atoll(created + 9) : 0;
         long long now = (long long)time(NULL);
         CHECK(t >= now - 5 && t <= now + 5, "created %lld vs now %lld", t, now);
-        CHECK(strstr(input, "keyid=\"agent_0f3c9a1e@ExampleOrg/") != NULL, "%s", input);
+        contrast_fingerprints fp;
+        EXPECT(contrast_auth_fingerprints(auth, &fp), CONTRAST_RESULT_OK);
+        /* The keyid: 16 hex digits of SHA-256 of the key (the fingerprint its first 8). */
+        char keyid_prefix[32];
+        snprintf(keyid_prefix, sizeof keyid_prefix, ";keyid=\"%s", fp.signing_key);
+        const char *keyid = strstr(input, keyid_prefix);
+        CHECK(keyid != NULL && strspn(keyid + 8, "0123456789abcdef") == 16 && keyid[24] == '"',
+              "%s", input);
+        CHECK(strstr(input, "agent_0f3c9a1e") == NULL, "no user name: %s", input);
         CHECK(strcmp(find(first, "Content-Digest"), find(second, "Content-Digest")) == 0,
               "same digest");
         CHECK(strcmp(input, find(second, "Signature-Input")) != 0, "fresh nonce each time");

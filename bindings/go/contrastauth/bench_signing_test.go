@@ -33,7 +33,7 @@ func newGoSigner(tb testing.TB, userName, serviceKey, apiKey string) goSigner {
 		tb.Fatal(err)
 	}
 	sum := sha256.Sum256(key)
-	return goSigner{key: key, keyID: userName + "/" + hex.EncodeToString(sum[:4])}
+	return goSigner{key: key, keyID: hex.EncodeToString(sum[:8])}
 }
 
 // sign returns Content-Digest, Signature-Input and Signature for a POST without a query.

@@ -167,7 +167,11 @@ func TestSigningVectors(t *testing.T) {
 			expect("Authorization", authorization, c.Expected.Authorization)
 			expect("API-Key", apiKey, c.Expected.APIKey)
 			fingerprints, _ := auth.Fingerprints()
-			expect("keyid fingerprint", fingerprints.SigningKey, c.Expected.KeyID[strings.LastIndex(c.Expected.KeyID, "/")+1:])
+			// The keyid is 16 hex digits of SHA-256 of the key; the fingerprint its first 8.
+			if len(c.Expected.KeyID) != 16 {
+				t.Fatalf("keyid %q is not 16 hex digits", c.Expected.KeyID)
+			}
+			expect("keyid fingerprint", fingerprints.SigningKey, c.Expected.KeyID[:8])
 
 			signed, err := auth.SignWithNonce(c.Request.Method, c.Request.URL, c.Request.ContentType, body, time.Unix(c.Created, 0), nonce)
 			if err != nil {
@@ -179,6 +183,11 @@ func TestSigningVectors(t *testing.T) {
 			expect("Content-Digest", signed[0].Value, c.Expected.ContentDigest)
 			expect("Signature-Input", signed[1].Value, c.Expected.SignatureInput)
 			expect("Signature", signed[2].Value, c.Expected.Signature)
+			for _, h := range signed {
+				if strings.Contains(h.Value, c.Credentials.UserName) {
+					t.Errorf("%s carries the user name: %q", h.Name, h.Value)
+				}
+			}
 		})
 	}
 }

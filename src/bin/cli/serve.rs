@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use contrast_auth::test_server::proxy::ConnectProxy;
-use contrast_auth::test_server::{TestServer, TestServerOptions, parse_accepted};
+use contrast_auth::test_server::{Fault, TestServer, TestServerOptions, parse_accepted};
 
 use super::Exit;
 
@@ -30,6 +30,10 @@ pub struct ServeArgs {
     /// port is printed as `proxy_port`.
     #[arg(long, value_name = "USER:PASS")]
     proxy: Option<String>,
+    /// Answer the first requests with these statuses, one per request in order, before
+    /// checking anything (e.g. `--fault 503 --fault 401` to exercise retries and reloads).
+    #[arg(long, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(100..=599))]
+    fault: Vec<u16>,
 }
 
 /// Runs `test-server`.
@@ -56,6 +60,12 @@ pub fn run(args: ServeArgs) -> Exit {
             return Exit::Usage;
         }
     };
+    for &status in &args.fault {
+        server.inject(Fault::Status {
+            status,
+            retry_after: None,
+        });
+    }
     if let Err(e) = server.write_ca_file(&args.ca_out) {
         eprintln!(
             "contrast-auth: cannot write {}: {}",

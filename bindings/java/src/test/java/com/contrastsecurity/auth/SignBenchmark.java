@@ -109,7 +109,11 @@ public class SignBenchmark {
             byte[] okm = expand.doFinal();
             key = new SecretKeySpec(okm, "HmacSHA256");
             byte[] fp = MessageDigest.getInstance("SHA-256").digest(okm);
-            keyid = user + "/" + String.format("%02x%02x%02x%02x", fp[0], fp[1], fp[2], fp[3]);
+            StringBuilder hex = new StringBuilder(16);
+            for (int i = 0; i < 8; i++) {
+                hex.append(String.format("%02x", fp[i]));
+            }
+            keyid = hex.toString();
         }
 
         Map<String, String> sign(String method, String url, String contentType, byte[] body, long created,
