@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -310,5 +311,48 @@ func TestSendReloadsAfterAServerSideRotation(t *testing.T) {
 	}
 	if key, _ := auth.APIKey(); key != "NEWAPIKEY" {
 		t.Fatalf("API key after the reload: %q", key)
+	}
+}
+
+// A user name with a Latin-1 or a 4-byte UTF-8 character works end to end: configuration
+// from the environment, headers, signing, sending (signatures required), and it appears in
+// no signature header.
+func TestNonASCIIUserNamesWorkEndToEnd(t *testing.T) {
+	for _, user := range []string{"agent_\u00fc7f3a", "agent_\U0001D11E7f3a@Org"} {
+		t.Run(user, func(t *testing.T) {
+			server := startTestServer(t, user+":"+testServiceKey+":"+testAPIKey)
+			configure(t, server, testAPIKey)
+			t.Setenv("CONTRAST__API__USER_NAME", user)
+			auth, err := contrastauth.FromEnvironment()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer auth.Close()
+			authorization, err := auth.Authorization()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := base64.StdEncoding.EncodeToString([]byte(user + ":" + testServiceKey)); authorization != want {
+				t.Fatalf("Authorization %q, want %q", authorization, want)
+			}
+			signed, err := auth.Sign("POST", server.URL+"/api/ng/agents/report", "application/json", report)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range signed {
+				if strings.Contains(h.Value, user) {
+					t.Errorf("%s carries the user name: %q", h.Name, h.Value)
+				}
+			}
+			if outcome, err := auth.Send("POST", "/api/ng/agents/report", "application/json", report); err != nil || outcome.Status != 200 {
+				t.Fatalf("send: %+v %v", outcome, err)
+			}
+			if status := server.postSigned(t, auth, report, report); status != 200 {
+				t.Fatalf("postSigned: status %d", status)
+			}
+			if counters := server.stats(t); counters["accepted"] != float64(2) || counters["rejected"] != float64(0) {
+				t.Fatalf("server counters %v", counters)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ with a CA certificate made when the server starts."""
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import os
@@ -194,3 +195,21 @@ def test_send_refuses_a_bad_method_or_path(test_server, configured, method, path
         with pytest.raises(InvalidArgumentError):
             auth.send(method, path, "application/json", REPORT)
     assert stats(test_server)["requests"] == 0
+
+
+@pytest.mark.parametrize("user_name", ["agent_\u00fc7f3a", "agent_\U0001D11E7f3a@Org"])
+def test_a_non_ascii_user_name_works_end_to_end(start_server, configured, monkeypatch, user_name):
+    """Configuration (environment), headers, signing, sending (signatures required): a user
+    name with a Latin-1 or a 4-byte UTF-8 character; it never appears in signature headers."""
+    server = start_server(f"{user_name}:{SERVICE_KEY}:{API_KEY}")
+    configured(server)
+    monkeypatch.setenv("CONTRAST__API__USER_NAME", user_name)
+    with ContrastAuth.from_environment() as auth:
+        expected = base64.b64encode(f"{user_name}:{SERVICE_KEY}".encode()).decode()
+        assert auth.authorization_header() == expected
+        signed = auth.sign("POST", server.url + "/api/ng/agents/report", "application/json", REPORT)
+        assert all(user_name not in value and value.isascii() for value in signed.values())
+        assert auth.send("POST", "/api/ng/agents/report", "application/json", REPORT).status == 200
+        assert post_signed(auth, server, "/api/ng/agents/report", REPORT).status == 200
+    counters = stats(server)
+    assert counters["accepted"] == 2 and counters["rejected"] == 0, counters

@@ -102,4 +102,50 @@ class TransportTest {
             TestSupport.assertNoSecret(e.getMessage(), SK, AK);
         }
     }
+
+    /**
+     * A user name with a Latin-1 or a 4-byte UTF-8 character works end to end: configuration
+     * (system properties), headers, signing, sending to a server that requires signatures; the
+     * user name is in no signature header. The server gets the name through a UTF-8 file (a
+     * JVM encodes command-line arguments in the platform locale, which may not be UTF-8).
+     */
+    @Test
+    void nonAsciiUserNamesWorkEndToEnd() throws Exception {
+        for (String user : new String[] {"agent_\u00fc7f3a", "agent_\uD834\uDD1E7f3a@Org"}) {
+            Path spec = Files.createTempFile(dir, "accept", ".txt");
+            Files.writeString(spec, user + ":" + SK + ":" + AK, StandardCharsets.UTF_8);
+            Path ca = Files.createTempFile(dir, "ca", ".pem");
+            String cli = System.getProperty("contrast.auth.cli", "../../target/release/contrast-auth");
+            Process own = new ProcessBuilder("/bin/sh", "-c",
+                    "exec \"$0\" test-server --require-signature --accept \"$(cat \"$1\")\" --ca-out \"$2\"",
+                    cli, spec.toString(), ca.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(own.getInputStream(), StandardCharsets.UTF_8));
+                String line = out.readLine();
+                assertTrue(line != null, "the test server printed nothing");
+                String ownUrl = JsonParser.parseString(line).getAsJsonObject().get("url").getAsString();
+                try (ContrastAuth auth = ContrastAuth.fromEnvironment(Map.of("contrast.api.url", ownUrl,
+                        "contrast.api.user_name", user, "contrast.api.service_key", SK, "contrast.api.api_key", AK,
+                        "contrast.api.certificate.ca_file", ca.toString()))) {
+                    String expected = java.util.Base64.getEncoder().encodeToString(
+                            (user + ":" + SK).getBytes(StandardCharsets.UTF_8));
+                    assertEquals(expected, auth.authorizationHeader());
+                    Map<String, String> signed = auth.sign("POST", ownUrl + "/api/ng/agents/report", "application/json",
+                            new byte[] {'{', '}'});
+                    for (String value : signed.values()) {
+                        assertFalse(value.contains(user), value);
+                        assertTrue(value.chars().allMatch(c -> c < 128), value);
+                    }
+                    SendResult sent = auth.send("POST", "/api/ng/agents/report", "application/json",
+                            "{\"finding\":1}".getBytes(StandardCharsets.UTF_8));
+                    assertEquals(200, sent.status(), sent.toString());
+                    assertEquals(1, sent.attempts());
+                }
+            } finally {
+                own.getOutputStream().close();
+                own.waitFor();
+            }
+        }
+    }
 }
