@@ -5,9 +5,14 @@
  *
  *   HEAP_AUDIT_NEEDLES  file of lines "<label> <hex bytes>": what to look for
  *   HEAP_AUDIT_REPORT   file the report is written to at exit
+ *   HEAP_AUDIT_ONLY     optional: count only hits on blocks freed from code in the shared
+ *                       object whose path contains this (e.g. "libcontrast_auth" inside a
+ *                       JVM, whose own copies of Java strings the library cannot reach);
+ *                       the others are reported as "outside_hits"
  *
- * The report: "freed_blocks N", "scanned_bytes N", "hits N", then one line per hit (up to
- * 200): "hit <phase> <free|realloc> <label> <block size> <object that called free>".
+ * The report: "freed_blocks N", "scanned_bytes N", "hits N", "outside_hits N", then one line
+ * per hit (up to 200): "hit|outside <phase> <free|realloc> <label> <block size> <object that
+ * called free>".
  * A program may name its current phase with heap_audit_phase("...") (found with dlsym).
  * Nothing here allocates: needles live in static memory, the report is written with write(2).
  */
@@ -36,6 +41,7 @@ struct needle {
 };
 
 struct hit {
+    int outside;
     char phase[24];
     int is_realloc;
     char label[LABEL_LEN];
@@ -49,9 +55,10 @@ static struct needle needles[MAX_NEEDLES];
 static int needle_count;
 static volatile int ready;
 static char report_path[4096];
+static char only_object[256];
 static char phase[24] = "start";
 
-static unsigned long long freed_blocks, scanned_bytes, hits;
+static unsigned long long freed_blocks, scanned_bytes, hits, outside_hits;
 static struct hit logged[MAX_LOGGED];
 static unsigned long long logged_count;
 static __thread int busy __attribute__((tls_model("initial-exec")));
@@ -118,6 +125,8 @@ __attribute__((constructor)) static void audit_start(void) {
     size_t n = strlen(report);
     if (n >= sizeof report_path) return;
     memcpy(report_path, report, n + 1);
+    const char *only = getenv("HEAP_AUDIT_ONLY");
+    if (only && strlen(only) < sizeof only_object) memcpy(only_object, only, strlen(only) + 1);
     load_needles(needles_path);
     ready = needle_count > 0;
 }
@@ -139,17 +148,19 @@ static void scan(const void *block, int is_realloc, const void *caller) {
     for (int i = 0; i < needle_count; i++) {
         if (needles[i].len > size || !memmem(block, size, needles[i].bytes, needles[i].len))
             continue;
-        __atomic_add_fetch(&hits, 1, __ATOMIC_RELAXED);
+        Dl_info info;
+        const char *object = dladdr(caller, &info) && info.dli_fname ? info.dli_fname : "?";
+        int outside = only_object[0] && !strstr(object, only_object);
+        __atomic_add_fetch(outside ? &outside_hits : &hits, 1, __ATOMIC_RELAXED);
         unsigned long long slot = __atomic_fetch_add(&logged_count, 1, __ATOMIC_RELAXED);
         if (slot < MAX_LOGGED) {
             struct hit *h = &logged[slot];
-            Dl_info info;
+            h->outside = outside;
             copy_text(h->phase, sizeof h->phase, phase);
             h->is_realloc = is_realloc;
             copy_text(h->label, sizeof h->label, needles[i].label);
             h->size = size;
-            copy_text(h->object, sizeof h->object,
-                      dladdr(caller, &info) && info.dli_fname ? info.dli_fname : "?");
+            copy_text(h->object, sizeof h->object, object);
         }
         return; /* one hit per block */
     }
@@ -179,13 +190,15 @@ __attribute__((destructor)) static void audit_report(void) {
     int fd = open(report_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return;
     char line[512];
-    int n = snprintf(line, sizeof line, "needles %d\nfreed_blocks %llu\nscanned_bytes %llu\nhits %llu\n",
-                     needle_count, freed_blocks, scanned_bytes, hits);
+    int n = snprintf(line, sizeof line,
+                     "needles %d\nfreed_blocks %llu\nscanned_bytes %llu\nhits %llu\noutside_hits %llu\n",
+                     needle_count, freed_blocks, scanned_bytes, hits, outside_hits);
     if (write(fd, line, (size_t)n) != n) goto done;
     unsigned long long shown = logged_count < MAX_LOGGED ? logged_count : MAX_LOGGED;
     for (unsigned long long i = 0; i < shown; i++) {
         struct hit *h = &logged[i];
-        n = snprintf(line, sizeof line, "hit %s %s %s %zu %s\n", h->phase,
+        n = snprintf(line, sizeof line, "%s %s %s %s %zu %s\n", h->outside ? "outside" : "hit",
+                     h->phase,
                      h->is_realloc ? "realloc" : "free", h->label, h->size, h->object);
         if (write(fd, line, (size_t)n) != n) goto done;
     }

@@ -5,7 +5,11 @@
 # while driver.c makes every C ABI call that touches a secret against the loopback test
 # server (503 and 500 retried, a 401 answered by reloading the file, rotation, reload, free).
 #
-# Runs twice: with the library built with the `zeroizing-allocator` feature (as shipped):
+# JniDriver.java makes the same calls through the Java binding in a JVM; there only blocks
+# freed by the Rust library count (the JVM's own copies of Java strings are out of its reach
+# and reported apart, as "outside").
+#
+# Each runs twice: with the library built with the `zeroizing-allocator` feature (as shipped):
 # it must find 0 blocks; and with the default build (no zeroizing allocator) as the control:
 # it must find some, or the audit could not notice a leak. Exits non-zero otherwise.
 # glibc Linux only. Usage: bindings/c/heap-audit/run.sh
@@ -29,6 +33,11 @@ gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -o "$BUILD/interposer.so" \
   "$HERE/interposer.c" -ldl
 gcc -std=c11 -Wall -Wextra -Werror -pedantic -g -I"$ROOT/include" -o "$BUILD/driver" \
   "$HERE/driver.c" -L"$BUILD/zeroizing" -lcontrast_auth -ldl -pthread
+
+JAVA_OUT="$BUILD/java"
+rm -rf "$JAVA_OUT" && mkdir -p "$JAVA_OUT"
+javac -Xlint:all -Werror -proc:none -d "$JAVA_OUT" \
+  $(find "$ROOT/bindings/java/src/main/java" -name '*.java') "$HERE/JniDriver.java"
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -55,8 +64,8 @@ print(base64.b64encode(json.dumps({"url": "https://app.contrastsecurity.com/Cont
 export AUDIT_SENDS="$SENDS" AUDIT_DIR="$WORK/variants" CONTRAST_CONFIG_PATH="$WORK/contrast_security.yaml"
 python3 "$HERE/needles.py" "$BUILD/needles.txt"
 
-audit() { # variant: zeroizing | plain; prints the hit count last
-  local variant="$1"
+audit() { # kind: c | jni; variant: zeroizing | plain; prints the hit count last
+  local kind="$1" variant="$2"
   mkdir -p "$AUDIT_DIR"
   printf 'api:\n  service_key: %s\n  signing_key: %s\n' "$AUDIT_SK_S" "$AUDIT_SIGNING_KEY" \
     >"$AUDIT_DIR/signing.yaml"
@@ -71,46 +80,57 @@ audit() { # variant: zeroizing | plain; prints the hit count last
   read -r line <&"${SERVER[0]}"
   local url
   url="$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["url"])' "$line")"
-  local status=0
+  local status=0 report="$BUILD/report-$kind-$variant.txt"
+  local driver=("$BUILD/driver") only=""
+  if [ "$kind" = jni ]; then
+    driver=(java -Xcheck:jni -Dcontrast.auth.library="$BUILD/$variant/libcontrast_auth.so"
+      -cp "$JAVA_OUT" JniDriver)
+    only=libcontrast_auth
+  fi
   CONTRAST__API__URL="$url" CONTRAST__API__CERTIFICATE__CA_FILE="$WORK/ca.pem" \
-    HEAP_AUDIT_NEEDLES="$BUILD/needles.txt" HEAP_AUDIT_REPORT="$BUILD/report-$variant.txt" \
+    HEAP_AUDIT_NEEDLES="$BUILD/needles.txt" HEAP_AUDIT_REPORT="$report" HEAP_AUDIT_ONLY="$only" \
     LD_LIBRARY_PATH="$BUILD/$variant" LD_PRELOAD="$BUILD/interposer.so" \
-    "$BUILD/driver" >&2 || status=$?
+    "${driver[@]}" >&2 || status=$?
   exec {SERVER[1]}>&-
   wait "$SERVER_PID" || true
   if [ "$status" -ne 0 ]; then
-    echo "heap audit ($variant): the driver failed (exit $status)" >&2
+    echo "heap audit ($kind, $variant): the driver failed (exit $status)" >&2
     cat "$WORK/server.log" >&2
     return 1
   fi
-  local report="$BUILD/report-$variant.txt"
-  local needles blocks hits
+  local needles blocks hits outside
   needles="$(awk '$1 == "needles" {print $2}' "$report")"
   blocks="$(awk '$1 == "freed_blocks" {print $2}' "$report")"
   hits="$(awk '$1 == "hits" {print $2}' "$report")"
-  echo "heap audit ($variant): $needles needles, $blocks blocks freed, $hits holding a secret" >&2
+  outside="$(awk '$1 == "outside_hits" {print $2}' "$report")"
+  echo "heap audit ($kind, $variant): $needles needles, $blocks blocks freed, $hits freed by the" \
+    "library holding a secret${only:+ ($outside by the JVM itself, not counted)}" >&2
   if [ "$hits" -gt 0 ]; then
     echo "   by phase, needle and caller (up to 200 listed):" >&2
-    awk '$1 == "hit" {sub(".*/", "", $7); print $2, $3, $4, $7}' "$report" | sort | uniq -c |
+    awk '$1 == "hit" {sub(".*/", "", $6); print $2, $3, $4, $6}' "$report" | sort | uniq -c |
       sort -rn | head -25 >&2
   fi
   if [ "$blocks" -lt 1000 ]; then
-    echo "heap audit ($variant): only $blocks blocks freed: the interposer did not run" >&2
+    echo "heap audit ($kind, $variant): only $blocks blocks freed: the interposer did not run" >&2
     return 1
   fi
   echo "$hits"
 }
 
-echo "-- heap audit: zeroizing allocator (as shipped)"
-zeroizing_hits="$(audit zeroizing)"
-echo "-- heap audit: control run, default build without the zeroizing allocator"
-plain_hits="$(audit plain)"
-if [ "$zeroizing_hits" -ne 0 ]; then
-  echo "FAIL: $zeroizing_hits freed blocks held a secret with the zeroizing allocator" >&2
-  exit 1
-fi
-if [ "$plain_hits" -eq 0 ]; then
-  echo "FAIL: the control run found no secret in freed memory: the audit cannot see leaks" >&2
-  exit 1
-fi
-echo "-- heap audit passed: 0 freed blocks with a secret (control without the allocator: $plain_hits)"
+status=0
+for kind in c jni; do
+  echo "-- heap audit ($kind): zeroizing allocator (as shipped)"
+  zeroizing_hits="$(audit "$kind" zeroizing)"
+  echo "-- heap audit ($kind): control run, default build without the zeroizing allocator"
+  plain_hits="$(audit "$kind" plain)"
+  if [ "$zeroizing_hits" -ne 0 ]; then
+    echo "FAIL ($kind): $zeroizing_hits freed blocks held a secret with the zeroizing allocator" >&2
+    status=1
+  elif [ "$plain_hits" -eq 0 ]; then
+    echo "FAIL ($kind): the control run found no secret in freed memory: the audit cannot see leaks" >&2
+    status=1
+  else
+    echo "-- heap audit ($kind) passed: 0 freed blocks with a secret (control without the allocator: $plain_hits)"
+  fi
+done
+exit "$status"
