@@ -95,7 +95,10 @@ fn store(url: &str) -> CredentialStore {
 }
 
 /// Runs `bench` once per variant, the flag set accordingly on the benchmark thread.
-fn both(group: &mut BenchmarkGroup<'_, WallTime>, mut bench: impl FnMut(&mut BenchmarkGroup<'_, WallTime>, &str)) {
+fn both(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    mut bench: impl FnMut(&mut BenchmarkGroup<'_, WallTime>, &str),
+) {
     for (name, on) in VARIANTS {
         ZEROIZE.with(|flag| flag.set(on));
         bench(group, name);
@@ -138,7 +141,11 @@ fn header_read(c: &mut Criterion) {
         });
     });
     let url = c"https://app.contrastsecurity.com/Contrast";
-    let (user, service, api) = (c"agent_4f1c2b9e@ExampleOrg", c"J8ZV5Y0H4R2Q7K9M", c"b1C2d3E4f5G6h7I8");
+    let (user, service, api) = (
+        c"agent_4f1c2b9e@ExampleOrg",
+        c"J8ZV5Y0H4R2Q7K9M",
+        c"b1C2d3E4f5G6h7I8",
+    );
     let mut auth = std::ptr::null_mut();
     // SAFETY: NUL-terminated strings and a writable out pointer; the handle is freed below.
     let created = unsafe {
@@ -194,8 +201,7 @@ fn send_1000_reports(c: &mut Criterion) {
     group.sample_size(10);
     both(&mut group, |group, name| {
         // A client per variant, made with the variant's allocator: one connection each.
-        let client =
-            Client::new(Arc::new(store(server.url())), settings()).expect("client");
+        let client = Client::new(Arc::new(store(server.url())), settings()).expect("client");
         group.bench_function(name, |b| {
             b.iter(|| {
                 for _ in 0..REPORTS {

@@ -188,7 +188,11 @@ mod tests {
         unsafe {
             let ptr = allocator.alloc_zeroed(layout);
             assert!(!ptr.is_null());
-            assert!(std::slice::from_raw_parts(ptr, layout.size()).iter().all(|&b| b == 0));
+            assert!(
+                std::slice::from_raw_parts(ptr, layout.size())
+                    .iter()
+                    .all(|&b| b == 0)
+            );
             allocator.dealloc(ptr, layout);
         }
     }

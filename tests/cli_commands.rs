@@ -696,11 +696,19 @@ fn check_and_sign_work_for_non_ascii_user_names() {
         let out = run(dir.path(), &["check"], None);
         assert_eq!(out.code, 0, "{user}: {}", out.all());
         assert!(out.stdout.contains("ACCEPTED: HTTP 200"), "{}", out.stdout);
-        assert!(!out.all().contains(user), "user name printed: {}", out.all());
+        assert!(
+            !out.all().contains(user),
+            "user name printed: {}",
+            out.all()
+        );
         let out = run(dir.path(), &["sign", "--url", "/api/ng/x"], Some("{}"));
         assert_eq!(out.code, 0, "{user}: {}", out.all());
         assert!(out.stdout.contains(";keyid=\""), "{}", out.stdout);
-        assert!(!out.all().contains(user), "user name printed: {}", out.all());
+        assert!(
+            !out.all().contains(user),
+            "user name printed: {}",
+            out.all()
+        );
 
         // The same from the environment only.
         let empty = tempfile::tempdir().unwrap();
@@ -719,7 +727,11 @@ fn check_and_sign_work_for_non_ascii_user_names() {
             .unwrap();
         assert_eq!(status.code(), Some(0), "{user} from the environment");
         let stats = server.stats();
-        assert_eq!((stats.accepted, stats.rejected), (2, 0), "{user}: {stats:?}");
+        assert_eq!(
+            (stats.accepted, stats.rejected),
+            (2, 0),
+            "{user}: {stats:?}"
+        );
         assert!(
             server
                 .received()

@@ -44,7 +44,10 @@ fn headers_have_the_fixed_wire_format() {
     let kid = keyid(&snap);
     // The first 16 hex digits of SHA-256 of the HMAC key, computed here independently.
     let digest = ring::digest::digest(&ring::digest::SHA256, snap.signing_key().expose_secret());
-    let hex: String = digest.as_ref()[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     assert_eq!(kid, hex);
     assert!(kid.starts_with(&snap.signing_key().fingerprint().to_hex()));
     assert_eq!(
@@ -203,10 +206,14 @@ fn every_user_name_signs_with_a_keyid_naming_the_key_only() {
         let kid = keyid(&snap);
         assert_eq!(kid, snap.signing_key().keyid());
         assert_eq!(kid.len(), 16);
-        assert!(kid.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert!(
+            kid.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        );
         assert_eq!(&kid[..8], snap.fingerprints().signing_key.to_hex());
         assert!(
-            h.signature_input.contains(&format!(";keyid=\"{kid}\";tag=")),
+            h.signature_input
+                .contains(&format!(";keyid=\"{kid}\";tag=")),
             "{}",
             h.signature_input
         );

@@ -218,7 +218,12 @@ mod tests {
         assert_eq!(key.duplicate().keyid(), key.keyid());
         let derived = SigningKey::derive("agent_\u{fc}7f3a", "sk", "ak");
         assert_eq!(derived.keyid().len(), KEYID_LEN);
-        assert!(derived.keyid().bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(
+            derived
+                .keyid()
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
     }
 
     #[test]

@@ -13,13 +13,13 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use arc_swap::ArcSwapOption;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use crate::signing::base::{self, TAG};
 use crate::signing::error::SignError;
 use crate::signing::key::SigningKey;
 use crate::signing::signer::Message;
+use arc_swap::ArcSwapOption;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 /// How many request targets each key keeps prepared (agents report to a few endpoints).
 pub const PREPARED_TARGETS: usize = 4;

@@ -166,12 +166,8 @@ impl Signer {
             let state = snapshot.signing_state();
             // The HMAC state after the key and the base lines of the target (checked there).
             let mut mac = state.prefixed_mac(snapshot.signing_key(), message)?;
-            let params = base::serialize_params_with_suffix(
-                created,
-                expires,
-                nonce,
-                state.params_suffix(),
-            )?;
+            let params =
+                base::serialize_params_with_suffix(created, expires, nonce, state.params_suffix())?;
             for part in base::final_lines(&digest, &params) {
                 mac.update(part.as_bytes());
             }

@@ -839,6 +839,9 @@ static void test_sign_now(void) {
 /* ---------- sending reports to a real loopback HTTPS server ---------- */
 
 static const char *ROTATED_API = "ROTATEDAPIKEY2222";
+/* User names with a Latin-1 character (ü) and a 4-byte UTF-8 character (U+1D11E). */
+static const char *LATIN1_USER = "agent_\xc3\xbc" "7f3a";
+static const char *FOUR_BYTE_USER = "agent_\xf0\x9d\x84\x9e" "7f3a@Org";
 
 struct server {
     int external; /* started by the caller: not stopped here */
@@ -894,8 +897,10 @@ static int start_server(const char *cli, const char *work, struct server *s) {
     char ca_out[4096], accept[256];
     snprintf(ca_out, sizeof ca_out, "%s/test-server-ca.pem", work);
     snprintf(accept, sizeof accept, "%s:%s:%s", USER, SERVICE, API);
-    char accept_rotated[256];
+    char accept_rotated[256], accept_latin1[256], accept_four_byte[256];
     snprintf(accept_rotated, sizeof accept_rotated, "%s:%s:%s", USER, SERVICE, ROTATED_API);
+    snprintf(accept_latin1, sizeof accept_latin1, "%s:%s:%s", LATIN1_USER, SERVICE, API);
+    snprintf(accept_four_byte, sizeof accept_four_byte, "%s:%s:%s", FOUR_BYTE_USER, SERVICE, API);
     int to_child[2], from_child[2];
     if (pipe(to_child) != 0 || pipe(from_child) != 0) return 0;
     pid_t pid = fork();
@@ -907,8 +912,8 @@ static int start_server(const char *cli, const char *work, struct server *s) {
         close(to_child[1]);
         close(from_child[0]);
         close(from_child[1]);
-        execl(cli, cli, "test-server", "--accept", accept, "--accept", accept_rotated, "--ca-out",
-              ca_out, (char *)NULL);
+        execl(cli, cli, "test-server", "--accept", accept, "--accept", accept_rotated, "--accept",
+              accept_latin1, "--accept", accept_four_byte, "--ca-out", ca_out, (char *)NULL);
         _exit(127);
     }
     close(to_child[0]);
@@ -958,6 +963,42 @@ static void *sender_thread(void *arg) {
             failed++;
     }
     return (void *)(intptr_t)failed;
+}
+
+/* A non-ASCII user name works end to end: configuration (environment), headers, signing
+ * (the user name is in no signature header) and sending to the test server, which verifies
+ * every signature it receives (and every report the library sends is signed). */
+static void test_non_ascii_user_names(const struct server *srv) {
+    const char *users[] = {LATIN1_USER, FOUR_BYTE_USER};
+    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+        contrast_auth *auth = environment_handle(srv->url, users[i], SERVICE, API,
+                                                 "CONTRAST__API__CERTIFICATE__CA_FILE", srv->ca_file);
+        if (!auth) continue;
+        char *a = read_value(contrast_auth_authorization, auth);
+        CHECK(a[0] != '\0', "Authorization for a non-ASCII user name");
+        free(a);
+        const char *body = "{\"findings\":[]}";
+        contrast_headers *signed_headers = NULL;
+        char url[512];
+        snprintf(url, sizeof url, "%s/api/ng/agents/report", srv->url);
+        EXPECT(contrast_auth_sign(auth, "POST", url, "application/json", (const uint8_t *)body,
+                                  strlen(body), &signed_headers),
+               CONTRAST_RESULT_OK);
+        for (size_t h = 0; h < contrast_headers_count(signed_headers); h++) {
+            const char *name = NULL, *value = NULL;
+            contrast_headers_get(signed_headers, h, &name, &value);
+            CHECK(value && strstr(value, users[i]) == NULL, "%s carries the user name", name);
+        }
+        contrast_headers_free(signed_headers);
+        contrast_send_outcome outcome;
+        memset(&outcome, 0, sizeof outcome);
+        EXPECT(contrast_auth_send(auth, "POST", "/api/ng/agents/report", "application/json",
+                                  (const uint8_t *)body, strlen(body), &outcome),
+               CONTRAST_RESULT_OK);
+        CHECK(outcome.status == 200 && outcome.attempts == 1, "non-ASCII user: status %u",
+              outcome.status);
+        contrast_auth_free(auth);
+    }
 }
 
 /* Several threads send on one handle while the main thread rotates the API key back and
@@ -1153,6 +1194,7 @@ static void test_send(const char *const *server_args, int n_args, const char *wo
 
     test_concurrent_send(&s);
     test_trust_anchors(&s);
+    test_non_ascii_user_names(&s);
 
     if (s.external) {
         /* The caller's server keeps running: nothing to stop, so no "server gone" check. */
