@@ -14,7 +14,6 @@
 //!   `contrast_auth_headers` + `contrast_headers_free` (which allocate a list of copies).
 //! - `send_1000_reports`: 1,000 signed reports over one keep-alive TLS connection.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
 use std::sync::Arc;
@@ -22,7 +21,6 @@ use std::sync::Arc;
 use contrast_auth::signing::{Message, Signer};
 use contrast_auth::test_server::{AcceptedCredentials, TestServer, TestServerOptions};
 use contrast_auth::transport::{Client, TransportSettings};
-use contrast_auth::zeroizing_alloc::ZeroizingAllocator;
 use contrast_auth::{CredentialStore, Credentials, HeaderOptions, Secret};
 use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
 
@@ -30,57 +28,64 @@ thread_local! {
     static ZEROIZE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The system allocator, or the zeroizing one on threads whose flag is set.
-struct Switch;
-
-static ZEROIZING: ZeroizingAllocator = ZeroizingAllocator::new();
-
-fn zeroizing() -> bool {
-    // During thread teardown the flag may be gone: the system allocator then (both are
-    // compatible: the zeroizing one frees through it).
-    ZEROIZE.try_with(Cell::get).unwrap_or(false)
-}
-
-// SAFETY: both allocators allocate from `System`, so a block from either may be freed or
-// resized by either; each call is forwarded with the caller's arguments unchanged.
-unsafe impl GlobalAlloc for Switch {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same contract as our caller's.
-        unsafe {
-            if zeroizing() {
-                ZEROIZING.alloc(layout)
-            } else {
-                System.alloc(layout)
-            }
-        }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as our caller's.
-        unsafe {
-            if zeroizing() {
-                ZEROIZING.dealloc(ptr, layout)
-            } else {
-                System.dealloc(ptr, layout)
-            }
-        }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: same contract as our caller's.
-        unsafe {
-            if zeroizing() {
-                ZEROIZING.realloc(ptr, layout, new_size)
-            } else {
-                System.realloc(ptr, layout, new_size)
-            }
-        }
-    }
-}
-
 // With the feature on, the library already installs the zeroizing allocator for everything
 // (a process has one): there is nothing to compare, see `main`.
 #[cfg(not(feature = "zeroizing-allocator"))]
-#[global_allocator]
-static GLOBAL: Switch = Switch;
+mod switch {
+    use super::ZEROIZE;
+    use contrast_auth::zeroizing_alloc::ZeroizingAllocator;
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    /// The system allocator, or the zeroizing one on threads whose flag is set.
+    struct Switch;
+
+    static ZEROIZING: ZeroizingAllocator = ZeroizingAllocator::new();
+
+    fn zeroizing() -> bool {
+        // During thread teardown the flag may be gone: the system allocator then (both are
+        // compatible: the zeroizing one frees through it).
+        ZEROIZE.try_with(Cell::get).unwrap_or(false)
+    }
+
+    // SAFETY: both allocators allocate from `System`, so a block from either may be freed or
+    // resized by either; each call is forwarded with the caller's arguments unchanged.
+    unsafe impl GlobalAlloc for Switch {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: same contract as our caller's.
+            unsafe {
+                if zeroizing() {
+                    ZEROIZING.alloc(layout)
+                } else {
+                    System.alloc(layout)
+                }
+            }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: same contract as our caller's.
+            unsafe {
+                if zeroizing() {
+                    ZEROIZING.dealloc(ptr, layout)
+                } else {
+                    System.dealloc(ptr, layout)
+                }
+            }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: same contract as our caller's.
+            unsafe {
+                if zeroizing() {
+                    ZEROIZING.realloc(ptr, layout, new_size)
+                } else {
+                    System.realloc(ptr, layout, new_size)
+                }
+            }
+        }
+    }
+
+    #[global_allocator]
+    static GLOBAL: Switch = Switch;
+}
 
 const USER: &str = "agent_4f1c2b9e-6d0a-4a3e-9b1f-2c7d8e9f0a1b@ExampleOrg";
 const SERVICE_KEY: &str = "J8ZV5Y0H4R2Q7K9M3N6P1T8W";
