@@ -35,7 +35,8 @@ pub struct Components<'a> {
     pub path: &'a str,
     /// `@query`: the query without its `?`, or `None` when there is none.
     pub query: Option<&'a str>,
-    /// `content-type`: the header value, surrounding whitespace removed.
+    /// `content-type`: the header value; surrounding spaces and tabs are removed (RFC 9110
+    /// OWS) and any other control character is refused.
     pub content_type: &'a str,
     /// `content-digest`: the header value.
     pub content_digest: &'a str,
@@ -178,15 +179,16 @@ pub fn signature_base(
         path: Cow::Borrowed(components.path),
         query: components.query.map(Cow::Borrowed),
     };
+    let content_type = trim_ows("content-type", components.content_type)?;
     let mut out = String::with_capacity(
-        target_lines_len(components.method, &url, components.content_type)
+        target_lines_len(components.method, &url, content_type)
             + final_lines(components.content_digest, serialized_params)
                 .iter()
                 .map(|p| p.len())
                 .sum::<usize>(),
     );
-    push_target_lines(&mut out, components.method, &url, components.content_type)?;
-    let content_digest = components.content_digest.trim();
+    push_target_lines(&mut out, components.method, &url, content_type)?;
+    let content_digest = trim_ows("content-digest", components.content_digest)?;
     check_value("content-digest", content_digest)?;
     for part in final_lines(content_digest, serialized_params) {
         out.push_str(part);
@@ -196,11 +198,13 @@ pub fn signature_base(
 
 /// The first five lines of the signature base, each with its LF: everything the request
 /// target (method, URL, content type) decides, the same for every report to it.
+/// `content_type` is trimmed of spaces and tabs only; other control characters are refused.
 pub fn target_lines(
     method: &str,
     url: &UrlComponents<'_>,
     content_type: &str,
 ) -> Result<String, SignError> {
+    let content_type = trim_ows("content-type", content_type)?;
     let mut out = String::with_capacity(target_lines_len(method, url, content_type));
     push_target_lines(&mut out, method, url, content_type)?;
     Ok(out)
@@ -218,7 +222,8 @@ pub fn final_lines<'a>(content_digest: &'a str, serialized_params: &'a str) -> [
     ]
 }
 
-/// The `(name, prefix, value)` of each line of [`target_lines`].
+/// The `(name, prefix, value)` of each line of [`target_lines`] (`content_type` already
+/// trimmed by [`trim_ows`]).
 fn target_line_values<'a>(
     method: &'a str,
     url: &'a UrlComponents<'_>,
@@ -230,7 +235,7 @@ fn target_line_values<'a>(
         ("@authority", "", &url.authority),
         ("@path", "", path),
         ("@query", "?", url.query.as_deref().unwrap_or("")),
-        ("content-type", "", content_type.trim()),
+        ("content-type", "", content_type),
     ]
 }
 
@@ -296,6 +301,20 @@ fn push_line_parts(out: &mut String, name: &str, prefix: &str, value: &str) {
     out.push_str(prefix);
     out.push_str(value);
     out.push('\n');
+}
+
+/// A header value without its optional whitespace: only SP and HTAB are removed (RFC 9110
+/// §5.5 OWS), never CR, LF, VT, FF or Unicode spaces, and a control character other than
+/// HTAB anywhere in the value is refused first (so `"\r\r\r"` is not an empty value).
+pub fn trim_ows<'v>(name: &'static str, value: &'v str) -> Result<&'v str, SignError> {
+    let printable_ascii = value.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t'));
+    if !printable_ascii && value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(SignError::InvalidComponent {
+            component: name,
+            reason: "contains a control character (CR, LF, ...)",
+        });
+    }
+    Ok(value.trim_matches([' ', '\t']))
 }
 
 /// A component value may not contain CR, LF or other control characters (they would
@@ -414,8 +433,10 @@ fn split_plain_url(url: &str) -> Option<UrlComponents<'_>> {
 }
 
 /// A lowercase DNS name the URL parser keeps as written: labels of `a-z`, `0-9` and inner
-/// `-`, none an IDNA `xn--` label (the parser validates those), the last one not numeric
-/// (an IPv4 address).
+/// `-`, none an IDNA `xn--` label (the parser validates those), the last one not what the
+/// WHATWG host parser reads as an IPv4 number (all digits, or `0x` and hex digits: such a
+/// host is an IPv4 address, e.g. `0x` is `0.0.0.0`, or invalid, as `a.0x1`). The last label
+/// starting with `0x` at all is left to the full parse.
 fn is_plain_dns_host(host: &str) -> bool {
     let label_ok = |l: &str| {
         !l.is_empty()
@@ -426,7 +447,9 @@ fn is_plain_dns_host(host: &str) -> bool {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     };
     let last = host.rsplit('.').next().unwrap_or_default();
-    host.split('.').all(label_ok) && !last.bytes().all(|b| b.is_ascii_digit())
+    host.split('.').all(label_ok)
+        && !last.bytes().all(|b| b.is_ascii_digit())
+        && !last.starts_with("0x")
 }
 
 /// `.` or `..` (without percent-encoding, which the fast path does not take).
@@ -581,6 +604,100 @@ mod tests {
             );
             assert!(matches!(c.path, Cow::Borrowed("/a")), "{url}");
         }
+    }
+
+    /// Issue 16: hosts whose last label is an IPv4 number in the WHATWG sense took the fast
+    /// path (`0x` kept as written where the full parse gives `0.0.0.0`; `a.0x1` accepted where
+    /// the full parse refuses it).
+    #[test]
+    fn fast_path_declines_ipv4_number_last_labels() {
+        for url in [
+            "https://0x/",
+            "https://0x1/a",
+            "https://a.0x1/",
+            "https://a.0xff/x?y",
+            "https://h.0x:8443/",
+            "https://1.2.3.4/",
+            "https://a.0123/",
+            // Not a number (g is no hex digit), but any `0x` last label takes the full parse.
+            "https://a.0xg/",
+        ] {
+            assert!(split_plain_url(url).is_none(), "{url} took the fast path");
+            assert_eq!(
+                split_url(url).ok(),
+                split_url_parsed(url).ok(),
+                "{url}: both paths must agree"
+            );
+        }
+        assert_eq!(split_url("https://0x/").unwrap().authority, "0.0.0.0");
+        assert!(split_url("https://a.0x1/").is_err());
+        // Labels that only look like numbers elsewhere keep the fast path.
+        for url in ["https://0x.example/", "https://a.x0/", "https://a.b0x1/"] {
+            assert!(split_plain_url(url).is_some(), "{url}");
+        }
+    }
+
+    /// Issue 16: content-type and content-digest lose only SP and HTAB around them; other
+    /// whitespace stays (and so changes the base) and control characters are refused.
+    #[test]
+    fn only_spaces_and_tabs_are_trimmed() {
+        assert_eq!(
+            trim_ows("x", " \tapplication/json\t ").unwrap(),
+            "application/json"
+        );
+        assert_eq!(
+            trim_ows("x", "application/json\u{3000}").unwrap(),
+            "application/json\u{3000}"
+        );
+        assert_eq!(trim_ows("x", "\u{a0}a\u{2028}").unwrap(), "\u{a0}a\u{2028}");
+        for bad in [
+            "\r\r\r",
+            "\x0c\x0b\r\napplication/json\r\n",
+            "a\u{85}",
+            "a\n",
+            "\0",
+        ] {
+            assert!(
+                matches!(
+                    trim_ows("content-type", bad),
+                    Err(SignError::InvalidComponent {
+                        component: "content-type",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+        }
+        let url = split_url("https://h.example/a").unwrap();
+        let plain = target_lines("POST", &url, "application/json").unwrap();
+        assert_eq!(
+            target_lines("POST", &url, "\tapplication/json ").unwrap(),
+            plain
+        );
+        assert_ne!(
+            target_lines("POST", &url, "application/json\u{3000}").unwrap(),
+            plain
+        );
+        assert!(target_lines("POST", &url, "\r\r\r").is_err());
+        assert!(target_lines("POST", &url, "\x0c\x0b\r\napplication/json\r\n").is_err());
+        let components = |digest| Components {
+            method: "POST",
+            authority: "h.example",
+            path: "/a",
+            query: None,
+            content_type: "application/json",
+            content_digest: digest,
+        };
+        let base = signature_base(&components("sha-256=:AA==:"), "()").unwrap();
+        assert_eq!(
+            signature_base(&components(" sha-256=:AA==:\t"), "()").unwrap(),
+            base
+        );
+        assert_ne!(
+            signature_base(&components("\u{a0}sha-256=:AA==:"), "()").unwrap(),
+            base
+        );
+        assert!(signature_base(&components("\u{85}sha-256=:AA==:\u{85}"), "()").is_err());
     }
 
     #[test]

@@ -49,7 +49,8 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
 /// `sha-256` member (other algorithms may be listed too and are ignored).
 pub fn sha256_member(header: &str) -> Option<Vec<u8>> {
     for member in header.split(',') {
-        let member = member.trim();
+        // Only OWS (SP, HTAB) surrounds a member (RFC 8941); NBSP or NEL is not stripped.
+        let member = member.trim_matches([' ', '\t']);
         let Some(value) = member.strip_prefix("sha-256=") else {
             continue;
         };
@@ -119,5 +120,14 @@ mod tests {
         assert!(sha256_member("sha-256=:AAAA:").is_none());
         assert!(sha256_member("sha-256=AAAA").is_none());
         assert!(sha256_member("md5=:AAAA:").is_none());
+        // Issue 16: only SP and HTAB surround a member.
+        assert!(sha256_member(&format!(" \t{d}\t ")).is_some());
+        for wrapped in [
+            format!("\u{a0}{d}\u{a0}"),
+            format!("\u{85}{d}\u{85}"),
+            format!("{d}\r\n"),
+        ] {
+            assert!(sha256_member(&wrapped).is_none(), "{wrapped:?}");
+        }
     }
 }

@@ -221,7 +221,7 @@ impl Verifier {
         let content_digest = request
             .content_digest
             .ok_or(VerifyError::MissingHeader("Content-Digest"))?;
-        let authority = normalize_authority(request.authority);
+        let authority = normalize_authority(request.authority)?;
         let components = Components {
             method: request.method,
             authority: &authority,
@@ -352,15 +352,39 @@ impl<'a> InputEntry<'a> {
 }
 
 /// The lowercase host with `:443` (the https default port) removed, as the signer derives
-/// `@authority` from its URL; a `Host` header may carry either form.
-fn normalize_authority(authority: &str) -> Cow<'_, str> {
-    let trimmed = authority.trim();
-    let without_port = trimmed.strip_suffix(":443").unwrap_or(trimmed);
-    if without_port.bytes().any(|b| b.is_ascii_uppercase()) {
+/// `@authority` from its URL; a `Host` header may carry either form. Only SP and HTAB are
+/// trimmed (RFC 9110 OWS; a control character is refused when the base is built), and an
+/// authority with more than one port (`h.example:8443:443`) is refused.
+fn normalize_authority(authority: &str) -> Result<Cow<'_, str>, VerifyError> {
+    let trimmed = authority.trim_matches([' ', '\t']);
+    // The host part ends after a bracketed IPv6 literal, else at the first `:`.
+    let host_end = if trimmed.starts_with('[') {
+        trimmed.find(']').map_or(trimmed.len(), |i| i + 1)
+    } else {
+        trimmed.find(':').unwrap_or(trimmed.len())
+    };
+    let port = &trimmed[host_end..];
+    if port.len() > 1 && port[1..].contains(':') {
+        return Err(VerifyError::Malformed {
+            part: "Host",
+            reason: "has more than one port",
+        });
+    }
+    let without_port = if port == ":443" {
+        &trimmed[..host_end]
+    } else {
+        trimmed
+    };
+    Ok(if without_port.bytes().any(|b| b.is_ascii_uppercase()) {
         Cow::Owned(without_port.to_ascii_lowercase())
     } else {
         Cow::Borrowed(without_port)
-    }
+    })
+}
+
+/// The dictionary member without its surrounding OWS (SP and HTAB only, RFC 8941 §4.2.2).
+fn trim_member(member: &str) -> &str {
+    member.trim_matches([' ', '\t'])
 }
 
 /// The end (exclusive) of the sf-string starting at `start` (which is a `"`), if closed.
@@ -378,6 +402,11 @@ fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
 
 /// Splits an RFC 8941 dictionary into members at commas outside strings and lists.
 fn split_members(header: &str) -> Result<Vec<&str>, &'static str> {
+    // RFC 8941 structured fields are ASCII; a control character (other than the HTAB of
+    // OWS) is refused before anything is trimmed.
+    if header.chars().any(|c| c.is_control() && c != '\t') {
+        return Err("contains a control character");
+    }
     let bytes = header.as_bytes();
     let mut out = Vec::with_capacity(2);
     let (mut depth, mut start, mut i) = (0i32, 0usize, 0usize);
@@ -390,14 +419,14 @@ fn split_members(header: &str) -> Result<Vec<&str>, &'static str> {
             b'(' => depth += 1,
             b')' => depth -= 1,
             b',' if depth == 0 => {
-                out.push(header[start..i].trim());
+                out.push(trim_member(&header[start..i]));
                 start = i + 1;
             }
             _ => {}
         }
         i += 1;
     }
-    out.push(header[start..].trim());
+    out.push(trim_member(&header[start..]));
     Ok(out)
 }
 
@@ -559,11 +588,44 @@ mod tests {
 
     #[test]
     fn authority_is_normalized_like_the_signer() {
+        let n = |a| normalize_authority(a).unwrap();
+        assert_eq!(n("APP.Example.COM:443"), "app.example.com");
+        assert_eq!(n("h.example:8443"), "h.example:8443");
+        assert_eq!(n("h.example"), "h.example");
+        assert_eq!(n("[::1]:443"), "[::1]");
+        assert_eq!(n("[::1]:8443"), "[::1]:8443");
+        assert_eq!(n(" h.example\t"), "h.example");
+    }
+
+    /// Issue 16: `:443` was stripped whatever preceded it, and all Unicode whitespace trimmed.
+    #[test]
+    fn authority_has_one_port_and_only_ows_is_trimmed() {
+        for bad in ["h.example:8443:443", "h.example:1:2", "[::1]:8443:443"] {
+            assert_eq!(
+                normalize_authority(bad),
+                Err(VerifyError::Malformed {
+                    part: "Host",
+                    reason: "has more than one port"
+                }),
+                "{bad}"
+            );
+        }
         assert_eq!(
-            normalize_authority("APP.Example.COM:443"),
-            "app.example.com"
+            normalize_authority("h.example\u{2028}").unwrap(),
+            "h.example\u{2028}"
         );
-        assert_eq!(normalize_authority("h.example:8443"), "h.example:8443");
-        assert_eq!(normalize_authority("h.example"), "h.example");
+        assert_eq!(
+            normalize_authority("h.example\r\n").unwrap(),
+            "h.example\r\n"
+        );
+    }
+
+    /// Issue 16: a member ending in LF (or wrapped in other whitespace) is not trimmed.
+    #[test]
+    fn members_lose_only_ows() {
+        assert_eq!(split_members("a=1 ,\tb=2\t").unwrap(), vec!["a=1", "b=2"]);
+        assert!(split_members("a=1\n").is_err());
+        assert!(split_members("a=1\u{85}").is_err());
+        assert_eq!(split_members("a=1\u{3000}").unwrap(), vec!["a=1\u{3000}"]);
     }
 }
