@@ -45,11 +45,15 @@ thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+/// Records `detail` for this thread. Never panics: while the thread's storage is being torn
+/// down (an export called from a pthread-key or thread-local destructor), `try_with` fails and
+/// the detail is dropped, where `with` would panic inside an `extern "C"` function and abort.
 fn set_last_error(detail: &str) {
-    LAST_ERROR.with(|last| {
-        let mut last = last.borrow_mut();
-        last.clear();
-        last.push_str(detail);
+    let _ = LAST_ERROR.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            last.clear();
+            last.push_str(detail);
+        }
     });
 }
 
@@ -58,9 +62,12 @@ pub(crate) fn restore_last_error(detail: &str) {
     set_last_error(detail);
 }
 
-/// The detail of the last failure on this thread ("" if none).
+/// The detail of the last failure on this thread ("" if none, or once the thread's storage
+/// is torn down: never panics, see [`set_last_error`]).
 pub(crate) fn last_error() -> String {
-    LAST_ERROR.with(|last| last.borrow().clone())
+    LAST_ERROR
+        .try_with(|last| last.try_borrow().map(|l| l.clone()).unwrap_or_default())
+        .unwrap_or_default()
 }
 
 /// Runs an export body: a panic becomes [`contrast_result::Panic`], a failure records its
@@ -120,7 +127,8 @@ pub(crate) unsafe fn arg_opt_str<'a>(
     unsafe { arg_str(ptr, name) }.map(Some)
 }
 
-/// Borrows `len` bytes at `ptr`; NULL is accepted only with `len == 0` (an empty body).
+/// Borrows `len` bytes at `ptr`; NULL is accepted only with `len == 0` (an empty body), and
+/// a `len` above `isize::MAX` (no object is that large) is INVALID_ARGUMENT.
 ///
 /// # Safety
 /// When `len > 0`, `ptr` points to `len` readable bytes valid and unchanged for `'a`.
@@ -134,6 +142,12 @@ pub(crate) unsafe fn arg_bytes<'a>(
     }
     if ptr.is_null() {
         return Err(Failure::null(name));
+    }
+    if isize::try_from(len).is_err() {
+        return Err(Failure::new(
+            contrast_result::InvalidArgument,
+            format!("the length of `{name}` ({len}) is larger than any object (isize::MAX)"),
+        ));
     }
     // SAFETY: non-NULL and `len` readable bytes per this function's contract.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
@@ -291,5 +305,126 @@ mod tests {
         assert_eq!(e.code, contrast_result::BufferTooSmall);
         assert_eq!(out_len, 2);
         assert_eq!(buf, [b'x' as c_char; 4]);
+    }
+
+    /// Issue 16: a length above `isize::MAX` was handed to `slice::from_raw_parts` (UB).
+    #[test]
+    fn byte_lengths_beyond_isize_max_are_invalid_arguments() {
+        let byte = 7u8;
+        for len in [isize::MAX as usize + 1, usize::MAX] {
+            // SAFETY: the length is refused before the pointer is read.
+            let e = unsafe { arg_bytes(&byte, len, "body") }.unwrap_err();
+            assert_eq!(e.code, contrast_result::InvalidArgument);
+            assert!(e.detail.contains("`body`"), "{}", e.detail);
+        }
+        // SAFETY: one readable byte.
+        assert_eq!(unsafe { arg_bytes(&byte, 1, "body") }.unwrap(), &[7]);
+    }
+
+    /// The buffer contract at every length: too small writes only `*out_len` (and leaves every
+    /// byte of the buffer as it was), large enough writes the value, its NUL and `*out_len`.
+    #[test]
+    fn string_out_honours_the_buffer_contract_at_every_length() {
+        let value = "YWJjOmRlZg==";
+        for len in 0..=value.len() + 2 {
+            let mut buf = vec![0x55 as c_char; len + 1];
+            let mut out_len = usize::MAX;
+            let out = StringOut::new(buf.as_mut_ptr(), len, &mut out_len).unwrap();
+            // SAFETY: `buf` has at least `len` writable bytes; `out_len` is a local.
+            let result = unsafe { out.write(value) };
+            assert_eq!(out_len, value.len(), "len {len}");
+            if len <= value.len() {
+                assert_eq!(result.unwrap_err().code, contrast_result::BufferTooSmall);
+                assert!(buf.iter().all(|&b| b == 0x55), "len {len}: nothing written");
+            } else {
+                result.unwrap();
+                let written: Vec<u8> = buf[..=value.len()].iter().map(|&b| b as u8).collect();
+                assert_eq!(&written[..value.len()], value.as_bytes());
+                assert_eq!(written[value.len()], 0);
+                assert!(
+                    buf[value.len() + 1..].iter().all(|&b| b == 0x55),
+                    "len {len}"
+                );
+            }
+        }
+        let mut out_len = 0;
+        let mut byte = 0 as c_char;
+        assert_eq!(
+            StringOut::new(std::ptr::null_mut(), 4, &mut out_len)
+                .err()
+                .map(|e| e.code),
+            Some(contrast_result::NullArgument)
+        );
+        assert_eq!(
+            StringOut::new(&mut byte, 1, std::ptr::null_mut())
+                .err()
+                .map(|e| e.code),
+            Some(contrast_result::NullArgument)
+        );
+    }
+
+    /// Set in the child of [`failures_during_thread_teardown_do_not_abort`].
+    const TEARDOWN_CHILD: &str = "CONTRAST_AUTH_TEST_TLS_TEARDOWN_CHILD";
+
+    /// Issue 16: an export that fails while the thread's storage is torn down (here: from
+    /// a thread-local destructor that runs after `LAST_ERROR`'s) returned through `with`,
+    /// which panics there, inside `extern "C"`: the process aborted. The check runs in a
+    /// child process (an abort would end the whole test binary); under Miri, in a thread.
+    #[test]
+    fn failures_during_thread_teardown_do_not_abort() {
+        if cfg!(miri) || std::env::var_os(TEARDOWN_CHILD).is_some() {
+            teardown_check();
+            return;
+        }
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "ffi::boundary::tests::failures_during_thread_teardown_do_not_abort",
+                "--test-threads=1",
+            ])
+            .env(TEARDOWN_CHILD, "1")
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "the child aborted: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        assert!(String::from_utf8_lossy(&status.stdout).contains("1 passed"));
+    }
+
+    fn teardown_check() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static RESULT: AtomicU32 = AtomicU32::new(u32::MAX);
+        struct FailsOnDrop;
+        impl Drop for FailsOnDrop {
+            fn drop(&mut self) {
+                let code = guard(|| Err(Failure::new(contrast_result::NotFound, "late")));
+                let detail = last_error();
+                let mut buf = [0 as c_char; 8];
+                let mut out_len = 0;
+                // SAFETY: a local buffer of the stated size and a local length.
+                let read = unsafe {
+                    crate::ffi::contrast_last_error(buf.as_mut_ptr(), buf.len(), &mut out_len)
+                };
+                if detail.is_empty() && read == contrast_result::Ok {
+                    RESULT.store(code as u32, Ordering::SeqCst);
+                }
+            }
+        }
+        thread_local! {
+            static LATE: RefCell<Option<FailsOnDrop>> = const { RefCell::new(None) };
+        }
+        std::thread::spawn(|| {
+            // Registered first, so destroyed after LAST_ERROR (destructors run in reverse).
+            LATE.with(|late| *late.borrow_mut() = Some(FailsOnDrop));
+            set_last_error("registers LAST_ERROR's destructor after LATE's");
+        })
+        .join()
+        .unwrap();
+        assert_eq!(
+            RESULT.load(Ordering::SeqCst),
+            contrast_result::NotFound as u32
+        );
     }
 }

@@ -44,12 +44,13 @@ impl contrast_headers {
         Box::into_raw(Box::new(self))
     }
 
-    /// The value of the header named `name` (ASCII case-insensitive), without its NUL.
+    /// The value of the header named `name` (ASCII case-insensitive), *with* its NUL: a
+    /// pointer handed to C must cover the terminator it reads up to.
     pub(crate) fn find(&self, name: &str) -> Option<&[u8]> {
         self.entries
             .iter()
             .find(|e| e.name.to_bytes().eq_ignore_ascii_case(name.as_bytes()))
-            .map(|e| &e.value[..e.value.len() - 1])
+            .map(|e| e.value.as_slice())
     }
 }
 
@@ -126,7 +127,8 @@ pub unsafe extern "C" fn contrast_headers_find(
                 "no header of that name in the list",
             )
         })?;
-        // SAFETY: `value` is non-NULL and writable per the contract above.
+        // SAFETY: `value` is non-NULL and writable per the contract above; `found` spans
+        // the value and its NUL, so C may read up to the terminator (Stacked Borrows).
         unsafe { value.as_ptr().write(found.as_ptr().cast()) };
         Ok(())
     })
@@ -195,6 +197,8 @@ mod tests {
                 contrast_result::Ok
             );
             assert_eq!(CStr::from_ptr(found), c"YWJjOmRlZg==");
+            // Issue 16: the pointer's borrow covers the NUL it is read up to (Miri checks).
+            assert_eq!(*found.add(12), 0);
             let mut missing = null();
             assert_eq!(
                 contrast_headers_find(raw, c"Signature".as_ptr(), &mut missing),
