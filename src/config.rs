@@ -179,17 +179,18 @@ impl ProxySettings {
     /// [`ProxySettings::parse`], naming `key` in errors (the URL may be built from parts).
     fn parse_as(value: &str, key: &'static str) -> Result<Self, ConfigError> {
         let checked = validate_value(key, value, &Origin::Argument)?;
-        let parsed =
-            url::Url::parse(checked.expose_secret()).map_err(|e| ConfigError::InvalidSetting {
-                key,
-                reason: format!("not a valid URL ({e})"),
-            })?;
+        // The URL parser is given no password (its copies would be freed unwiped).
+        let (has_userinfo, public) = crate::secret::without_userinfo(checked.expose_secret());
+        let parsed = url::Url::parse(&public).map_err(|e| ConfigError::InvalidSetting {
+            key,
+            reason: format!("not a valid URL ({e})"),
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(ConfigError::InvalidSetting {
                 key,
                 reason: format!(
-                    "unsupported proxy scheme `{}` (use http or https)",
-                    parsed.scheme()
+                    "unsupported proxy scheme{} (use http or https)",
+                    crate::error::shown_scheme(parsed.scheme())
                 ),
             });
         }
@@ -201,7 +202,7 @@ impl ProxySettings {
             });
         }
         let port = parsed.port_or_known_default().unwrap_or(80);
-        let has_credentials = !parsed.username().is_empty() || parsed.password().is_some();
+        let has_credentials = has_userinfo;
         let display = format!(
             "{}://{}{host}:{port}",
             parsed.scheme(),

@@ -24,12 +24,17 @@ impl ApiUrl {
     /// A trailing `/` is dropped so that paths join cleanly.
     pub fn parse(value: &str) -> Result<Self, ConfigError> {
         let value = value.trim_matches([' ', '\t']);
+        // User info is refused before parsing: the parser would copy a password and free
+        // the copies unwiped.
+        if crate::secret::without_userinfo(value).0 {
+            return Err(user_info_refused());
+        }
         let url = url::Url::parse(value).map_err(|e| ConfigError::InvalidUrl {
             reason: e.to_string(),
         })?;
         if url.scheme() != "https" {
             return Err(ConfigError::TlsRequired {
-                scheme: url.scheme().to_string(),
+                scheme: crate::error::bounded_scheme(url.scheme()),
             });
         }
         if url.host_str().is_none_or(str::is_empty) {
@@ -38,10 +43,7 @@ impl ApiUrl {
             });
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(ConfigError::InvalidUrl {
-                reason: "user info is not allowed in the URL (use api.user_name / api.service_key)"
-                    .into(),
-            });
+            return Err(user_info_refused());
         }
         if url.fragment().is_some() || url.query().is_some() {
             return Err(ConfigError::InvalidUrl {
@@ -95,6 +97,12 @@ impl fmt::Debug for ApiUrl {
 impl fmt::Display for ApiUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+fn user_info_refused() -> ConfigError {
+    ConfigError::InvalidUrl {
+        reason: "user info is not allowed in the URL (use api.user_name / api.service_key)".into(),
     }
 }
 
@@ -307,6 +315,14 @@ mod tests {
         ));
         let e = ApiUrl::parse("http://x/Contrast").unwrap_err().to_string();
         assert!(e.contains("https") && e.contains("TLS"), "{e}");
+        assert!(e.contains("`http://`"), "{e}");
+        // Issue 16: a long scheme (a secret pasted into the URL slot) is not echoed.
+        let secret = "svckey4q7z2m9x1b";
+        let e = ApiUrl::parse(&format!("{secret}:rest")).unwrap_err();
+        assert!(matches!(e, ConfigError::TlsRequired { ref scheme } if scheme.is_empty()));
+        assert!(!e.to_string().contains(secret), "{e}");
+        let e = crate::config::ProxySettings::parse(&format!("{secret}://p:3128")).unwrap_err();
+        assert!(!e.to_string().contains(secret), "{e}");
         assert!(ApiUrl::parse("not a url").is_err());
         assert!(ApiUrl::parse("https://u:p@host/Contrast").is_err());
         let u = ApiUrl::parse("https://host:8443/Contrast/").unwrap();

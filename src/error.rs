@@ -38,7 +38,8 @@ pub enum ConfigError {
     },
     /// `api.url` is not `https://`: the credentials only travel over TLS.
     TlsRequired {
-        /// The scheme that was given (e.g. `http`).
+        /// The scheme that was given (e.g. `http`), empty when longer than
+        /// [`MAX_SHOWN_SCHEME`] (a secret pasted into the URL must not reach a message).
         scheme: String,
     },
     /// `api.url` is not a valid URL.
@@ -126,7 +127,8 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::TlsRequired { scheme } => write!(
                 f,
-                "`api.url` must use https (TLS is required for credentials), got `{scheme}://`"
+                "`api.url` must use https (TLS is required for credentials), got{}",
+                shown_scheme(scheme)
             ),
             ConfigError::InvalidUrl { reason } => {
                 write!(f, "`api.url` is not a valid URL: {reason}")
@@ -150,5 +152,26 @@ impl std::error::Error for ConfigError {}
 impl From<TokenError> for ConfigError {
     fn from(e: TokenError) -> Self {
         ConfigError::InvalidToken(e)
+    }
+}
+
+/// The longest URL scheme an error message repeats (`http`, `ftp`, `wss`, ...): a longer
+/// one may be a secret pasted into the URL slot by mistake.
+pub const MAX_SHOWN_SCHEME: usize = 8;
+
+/// `scheme` if short enough to show, else empty (see [`MAX_SHOWN_SCHEME`]).
+pub(crate) fn bounded_scheme(scheme: &str) -> String {
+    if scheme.len() <= MAX_SHOWN_SCHEME {
+        scheme.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// ` `scheme://`` for a message, or ` another scheme` when it is not shown.
+pub(crate) fn shown_scheme(scheme: &str) -> String {
+    match bounded_scheme(scheme) {
+        s if s.is_empty() => " another scheme".to_string(),
+        s => format!(" `{s}://`"),
     }
 }

@@ -179,9 +179,64 @@ pub fn wipe(s: &mut String) {
     s.zeroize();
 }
 
+/// Splits the user info (`user:password@`) off an http(s) URL, as the WHATWG parser finds
+/// it (any `/` or `\` after the scheme, the authority up to `/`, `\`, `?` or `#`, the last
+/// `@` in it): `(true, URL without it)` or `(false, url)`. The `url` crate is then given no
+/// password to copy: its parse grows its buffer (e.g. when it appends the `/` path) and frees
+/// the old one unwiped.
+pub(crate) fn without_userinfo(url: &str) -> (bool, std::borrow::Cow<'_, str>) {
+    let Some(colon) = url.find(':') else {
+        return (false, url.into());
+    };
+    let after_scheme = colon + 1;
+    let slashes = url[after_scheme..]
+        .bytes()
+        .take_while(|b| matches!(b, b'/' | b'\\'))
+        .count();
+    let authority_start = after_scheme + slashes;
+    let authority_len = url[authority_start..]
+        .find(['/', '\\', '?', '#'])
+        .unwrap_or(url.len() - authority_start);
+    let authority = &url[authority_start..authority_start + authority_len];
+    match authority.rfind('@') {
+        Some(at) => {
+            let mut rest = String::with_capacity(url.len());
+            rest.push_str(&url[..authority_start]);
+            rest.push_str(&url[authority_start + at + 1..]);
+            (true, rest.into())
+        }
+        None => (false, url.into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_info_is_split_off_like_the_url_parser_does() {
+        let cut = |u| {
+            let (had, rest) = without_userinfo(u);
+            (had, rest.into_owned())
+        };
+        assert_eq!(cut("http://u:p@h:3128"), (true, "http://h:3128".into()));
+        assert_eq!(cut("http://u:p@x@h/a@b"), (true, "http://h/a@b".into()));
+        assert_eq!(cut("https:\\\\u:p@h"), (true, "https:\\\\h".into()));
+        assert_eq!(cut("https:u:p@h"), (true, "https:h".into()));
+        assert_eq!(cut("http://h/p@q"), (false, "http://h/p@q".into()));
+        assert_eq!(cut("no-scheme"), (false, "no-scheme".into()));
+        for url in ["http://u:p@h:3128", "https:u:p@h", "http://a@b@h/x?y@z"] {
+            let (_, rest) = without_userinfo(url);
+            let full = url::Url::parse(url).unwrap();
+            let cut = url::Url::parse(&rest).unwrap();
+            assert_eq!(
+                (full.host_str(), full.port()),
+                (cut.host_str(), cut.port()),
+                "{url}"
+            );
+            assert!(cut.username().is_empty() && cut.password().is_none());
+        }
+    }
 
     #[test]
     fn redacted_everywhere() {

@@ -33,18 +33,20 @@ pub fn decode(token: &str) -> Result<TokenFields, TokenError> {
     let text = std::str::from_utf8(&bytes).map_err(|e| TokenError::Json {
         reason: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
     })?;
-    let mut map: BTreeMap<String, String> =
+    // Keys and values are wiped when dropped: on every error path too (an unknown or
+    // missing field, or a JSON error after some members were read).
+    let mut map: BTreeMap<WipedString, WipedString> =
         serde_json::from_str(text).map_err(|e| TokenError::Json {
             reason: json_reason(&e),
         })?;
-    if let Some(unknown) = map.keys().find(|k| !TOKEN_FIELDS.contains(&k.as_str())) {
-        let mut name: String = unknown.chars().take(40).collect();
+    if let Some(unknown) = map.keys().find(|k| !TOKEN_FIELDS.contains(&k.0.as_str())) {
+        let mut name: String = unknown.0.chars().take(40).collect();
         name.retain(|c| !c.is_control());
         return Err(TokenError::UnknownField(name));
     }
     let mut take = |field: &'static str| {
         map.remove(field)
-            .map(Secret::new)
+            .map(|mut v| Secret::new(std::mem::take(&mut v.0)))
             .ok_or(TokenError::MissingField(field))
     };
     Ok(TokenFields {
@@ -53,6 +55,28 @@ pub fn decode(token: &str) -> Result<TokenFields, TokenError> {
         service_key: take("service_key")?,
         user_name: take("user_name")?,
     })
+}
+
+/// A string read from a token, wiped when dropped (keys too: a value may be pasted as a key).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct WipedString(String);
+
+impl std::borrow::Borrow<str> for WipedString {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for WipedString {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WipedString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(WipedString)
+    }
 }
 
 /// Encodes the four values into a token (standard padded base64 of compact JSON).
@@ -64,15 +88,20 @@ pub fn encode(url: &str, api_key: &str, service_key: &str, user_name: &str) -> S
         service_key: &'a str,
         user_name: &'a str,
     }
-    let json = Zeroizing::new(
-        serde_json::to_vec(&Fields {
+    // Sized for the worst case up front (every byte escaped as `\u00XX`, plus the names and
+    // punctuation), so the buffer never grows and leaves no unwiped copy behind.
+    let values = url.len() + api_key.len() + service_key.len() + user_name.len();
+    let mut json = Zeroizing::new(Vec::with_capacity(64 + 6 * values));
+    serde_json::to_writer(
+        &mut *json,
+        &Fields {
             url,
             api_key,
             service_key,
             user_name,
-        })
-        .expect("serializing four strings cannot fail"),
-    );
+        },
+    )
+    .expect("serializing four strings cannot fail");
     let mut out = String::with_capacity(base64::encoded_len(json.len(), true).unwrap_or(0));
     STANDARD.encode_string(json.as_slice(), &mut out);
     Secret::new(out)

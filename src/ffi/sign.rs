@@ -7,6 +7,8 @@ use crate::ffi::auth::contrast_auth;
 use crate::ffi::boundary::{Failure, arg_bytes, arg_ref, arg_str, guard, out_ptr};
 use crate::ffi::headers::contrast_headers;
 use crate::ffi::result::contrast_result;
+use zeroize::Zeroizing;
+
 use crate::signing::{Message, SignError, SignatureHeaders};
 
 /// Length in bytes of the nonce given to `contrast_auth_sign_with_nonce`.
@@ -81,9 +83,11 @@ pub unsafe extern "C" fn contrast_auth_sign(
         let created = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let signed = auth
-            .signer
-            .sign_from_store(&message, &auth.store, created)?;
+        // The keyid in Signature-Input holds the user name: wiped when dropped.
+        let signed = Zeroizing::new(
+            auth.signer
+                .sign_from_store(&message, &auth.store, created)?,
+        );
         // SAFETY: `out` is non-NULL and writable per the contract above.
         unsafe { out.as_ptr().write(headers_list(&signed).into_raw()) };
         Ok(())
@@ -129,13 +133,13 @@ pub unsafe extern "C" fn contrast_auth_sign_with_nonce(
         } else {
             auth.store.previous(grace)
         };
-        let signed = auth.signer.sign_with_nonce(
+        let signed = Zeroizing::new(auth.signer.sign_with_nonce(
             &message,
             &current,
             previous.as_deref(),
             created,
             nonce_bytes,
-        )?;
+        )?);
         // SAFETY: `out` is non-NULL and writable per the contract above.
         unsafe { out.as_ptr().write(headers_list(&signed).into_raw()) };
         Ok(())

@@ -87,7 +87,10 @@ fn bridge<'a>(handle: jlong) -> Result<&'a Bridge, BridgeError> {
     Ok(unsafe { &*(handle as *const Bridge) })
 }
 
-/// Reads a Java string that may hold a secret; the Rust copy is zeroized when dropped.
+/// Reads a Java string that may hold a secret. Its UTF-16 units are copied with
+/// `GetStringRegion` into a zeroizing buffer and decoded into a string sized up front, so
+/// no copy is left unwiped (`GetStringUTFChars` would leave the JVM's modified UTF-8 buffer,
+/// and non-BMP characters an owned re-encoding, released without a wipe).
 fn secret_string(
     env: &Env<'_>,
     value: &JString<'_>,
@@ -96,8 +99,30 @@ fn secret_string(
     if value.is_null() {
         return Err(BridgeError::NullArgument(name));
     }
-    let chars = value.mutf8_chars(env)?;
-    Ok(Zeroizing::new(chars.to_string()))
+    let raw_env = env.get_raw();
+    // SAFETY: `raw_env` is this thread's JNIEnv with no exception pending and no critical
+    // region open; `value` is a live, non-null `java.lang.String`.
+    let len = unsafe { ((**raw_env).v1_1.GetStringLength)(raw_env, value.as_raw()) };
+    let mut units = Zeroizing::new(vec![0u16; usize::try_from(len).unwrap_or(0)]);
+    // SAFETY: as above; `units` has room for `len` UTF-16 units and [0, len) is the whole
+    // string, so the region is in range (no exception can be raised).
+    unsafe {
+        ((**raw_env).v1_2.GetStringRegion)(raw_env, value.as_raw(), 0, len, units.as_mut_ptr());
+    }
+    utf16_secret(&units).ok_or(BridgeError::InvalidArgument {
+        name,
+        reason: "is not valid UTF-16 (an unpaired surrogate)",
+    })
+}
+
+/// Decodes UTF-16 into a zeroizing string allocated once at its largest size (3 bytes per
+/// unit), so decoding never reallocates and leaves no partial copy behind.
+fn utf16_secret(units: &[u16]) -> Option<Zeroizing<String>> {
+    let mut out = Zeroizing::new(String::with_capacity(units.len().saturating_mul(3)));
+    for c in char::decode_utf16(units.iter().copied()) {
+        out.push(c.ok()?);
+    }
+    Some(out)
 }
 
 /// Reads a Java string that is not secret.
@@ -295,7 +320,8 @@ fn sign_into(
             content_type: utf8(content_type, "contentType")?,
             body: body.bytes(),
         };
-        sign(&message)?
+        // The keyid in Signature-Input holds the user name: wiped when dropped.
+        Zeroizing::new(sign(&message)?)
     };
     let parts = [
         headers.content_digest.as_bytes(),
@@ -637,4 +663,27 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_panicForTest<
         panic!("deliberate panic to test the JNI panic boundary")
     })
     .resolve::<ThrowJavaException>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utf16_secret;
+
+    /// Java strings are decoded from UTF-16 in one allocation (non-BMP characters included),
+    /// and an unpaired surrogate is refused.
+    #[test]
+    fn utf16_is_decoded_without_reallocation() {
+        let text = "agent\u{e9}@Org\u{1f511}\u{10ffff}x";
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let decoded = utf16_secret(&units).unwrap();
+        assert_eq!(decoded.as_str(), text);
+        assert_eq!(
+            decoded.capacity(),
+            units.len() * 3,
+            "allocated once, never grown"
+        );
+        assert_eq!(utf16_secret(&[]).unwrap().as_str(), "");
+        assert!(utf16_secret(&[0x61, 0xd800]).is_none());
+        assert!(utf16_secret(&[0xdc00, 0x61]).is_none());
+    }
 }

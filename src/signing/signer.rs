@@ -33,8 +33,9 @@ pub struct Message<'a> {
     pub body: &'a [u8],
 }
 
-/// The three header values to add to the request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The three header values to add to the request (`Signature-Input` holds the keyid, so
+/// the user name: wrap it in `Zeroizing` where it is dropped after use).
+#[derive(Debug, Clone, PartialEq, Eq, zeroize::Zeroize)]
 pub struct SignatureHeaders {
     /// `Content-Digest` value.
     pub content_digest: String,
