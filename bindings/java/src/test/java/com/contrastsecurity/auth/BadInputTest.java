@@ -79,6 +79,20 @@ class BadInputTest {
         }
     }
 
+    /** Issue 16: secrets cross as UTF-16 (GetStringRegion), non-BMP characters included. */
+    @Test
+    void secretStringsKeepNonBmpCharactersAndRefuseUnpairedSurrogates() throws Exception {
+        String user = "agent\u00e9\uD83D\uDD11@Org";
+        try (ContrastAuth auth = ContrastAuth.fromCredentials(TestSupport.URL, user, SK, AK)) {
+            String expected = Base64.getEncoder()
+                    .encodeToString((user + ":" + SK).getBytes(StandardCharsets.UTF_8));
+            assertEquals(expected, auth.authorizationHeader());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NativeBridge.createFromCredentials(TestSupport.URL, "agent\uD800@Org", SK, AK));
+        assertTrue(e.getMessage().contains("userName") && e.getMessage().contains("UTF-16"), e.getMessage());
+    }
+
     @Test
     void plainHttpIsRefusedAsTlsRequired() {
         TlsRequiredException e = assertThrows(TlsRequiredException.class,
