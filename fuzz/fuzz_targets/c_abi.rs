@@ -53,28 +53,85 @@ impl CText {
 
 #[derive(Arbitrary, Debug)]
 enum Op {
-    New { url: Text, user: Text, service: Text, api: Text },
-    FromToken { token: Text },
-    Read { api_key: bool, len: u16, null_buf: bool, null_len: bool },
-    LastError { len: u16, null_buf: bool },
-    Rotate { service: Text, api: Text },
-    Fingerprints { null_out: bool },
+    New {
+        url: Text,
+        user: Text,
+        service: Text,
+        api: Text,
+    },
+    FromToken {
+        token: Text,
+    },
+    Read {
+        api_key: bool,
+        len: u16,
+        null_buf: bool,
+        null_len: bool,
+    },
+    LastError {
+        len: u16,
+        null_buf: bool,
+    },
+    Rotate {
+        service: Text,
+        api: Text,
+    },
+    Fingerprints {
+        null_out: bool,
+    },
     Headers,
-    Sign { method: Text, url: Text, content_type: Text, body: Vec<u8>, null_body: bool, created: u64, null_nonce: bool },
-    Get { index: u8, null_name: bool, null_value: bool },
-    Find { name: Text, null_value: bool },
+    Sign {
+        method: Text,
+        url: Text,
+        content_type: Text,
+        body: Vec<u8>,
+        null_body: bool,
+        created: u64,
+        null_nonce: bool,
+    },
+    Get {
+        index: u8,
+        null_name: bool,
+        null_value: bool,
+    },
+    Find {
+        name: Text,
+        null_value: bool,
+    },
     FreeHeaders,
     FreeAuth,
-    Message { code: u32 },
+    Message {
+        code: u32,
+    },
 }
 
-const URLS: &[&str] = &["https://h.example/Contrast", "http://h.example/Contrast", "https://0x/", "https://h.example:8443:443/"];
+const URLS: &[&str] = &[
+    "https://h.example/Contrast",
+    "http://h.example/Contrast",
+    "https://0x/",
+    "https://h.example:8443:443/",
+];
 const NAMES: &[&str] = &["agent@Org", "a:b", " agent\t", "\u{1f511}"];
 const KEYS: &[&str] = &["SVCKEY4Q7Z2M9X1B", "APIKEYd8f2a61c0e9b47", "k\r\n", ""];
 const METHODS: &[&str] = &["POST", "GET", "P OST", ""];
-const SIGN_URLS: &[&str] = &["https://h.example/Contrast/api/ng/report?x=1", "https://a.0x1/", "https://H.Example:443/a/../b"];
-const TYPES: &[&str] = &["application/json", "\r\r\r", " text/plain\t", "application/json\u{3000}"];
-const HEADER_NAMES: &[&str] = &["Authorization", "api-key", "Signature", "Content-Digest", "signature-input"];
+const SIGN_URLS: &[&str] = &[
+    "https://h.example/Contrast/api/ng/report?x=1",
+    "https://a.0x1/",
+    "https://H.Example:443/a/../b",
+];
+const TYPES: &[&str] = &[
+    "application/json",
+    "\r\r\r",
+    " text/plain\t",
+    "application/json\u{3000}",
+];
+const HEADER_NAMES: &[&str] = &[
+    "Authorization",
+    "api-key",
+    "Signature",
+    "Content-Digest",
+    "signature-input",
+];
 
 fn known(r: contrast_result) {
     // SAFETY: any value is accepted; the message is static and NUL-terminated.
@@ -84,10 +141,18 @@ fn known(r: contrast_result) {
 
 /// A buffer of exactly `len` bytes (NULL when asked), then the read checked against the
 /// buffer contract.
-fn read_into(len: u16, null_buf: bool, read: impl FnOnce(*mut c_char, usize, *mut usize) -> contrast_result) {
+fn read_into(
+    len: u16,
+    null_buf: bool,
+    read: impl FnOnce(*mut c_char, usize, *mut usize) -> contrast_result,
+) {
     let len = usize::from(len % 300);
     let mut buf = vec![0x55 as c_char; len].into_boxed_slice();
-    let ptr = if null_buf { null_mut() } else { buf.as_mut_ptr() };
+    let ptr = if null_buf {
+        null_mut()
+    } else {
+        buf.as_mut_ptr()
+    };
     let mut out_len = usize::MAX;
     let r = read(ptr, len, &mut out_len);
     known(r);
@@ -114,8 +179,18 @@ fuzz_target!(|ops: Vec<Op>| {
         // passed with them and outputs are locals.
         unsafe {
             match op {
-                Op::New { url, user, service, api } => {
-                    let (u, n, s, a) = (CText::new(url, URLS), CText::new(user, NAMES), CText::new(service, KEYS), CText::new(api, KEYS));
+                Op::New {
+                    url,
+                    user,
+                    service,
+                    api,
+                } => {
+                    let (u, n, s, a) = (
+                        CText::new(url, URLS),
+                        CText::new(user, NAMES),
+                        CText::new(service, KEYS),
+                        CText::new(api, KEYS),
+                    );
                     let mut out = null_mut();
                     let r = contrast_auth_new(u.ptr(), n.ptr(), s.ptr(), a.ptr(), &mut out);
                     known(r);
@@ -126,7 +201,12 @@ fuzz_target!(|ops: Vec<Op>| {
                     }
                 }
                 Op::FromToken { token } => {
-                    let t = CText::new(token, &["eyJ1cmwiOiJodHRwczovL2gvQ29udHJhc3QiLCJhcGlfa2V5IjoiQSIsInNlcnZpY2Vfa2V5IjoiUyIsInVzZXJfbmFtZSI6InUifQ=="]);
+                    let t = CText::new(
+                        token,
+                        &[
+                            "eyJ1cmwiOiJodHRwczovL2gvQ29udHJhc3QiLCJhcGlfa2V5IjoiQSIsInNlcnZpY2Vfa2V5IjoiUyIsInVzZXJfbmFtZSI6InUifQ==",
+                        ],
+                    );
                     let mut out = null_mut();
                     let r = contrast_auth_from_token(t.ptr(), &mut out);
                     known(r);
@@ -135,9 +215,20 @@ fuzz_target!(|ops: Vec<Op>| {
                         auth = out;
                     }
                 }
-                Op::Read { api_key, len, null_buf, null_len } => {
-                    let reader = if *api_key { contrast_auth_api_key } else { contrast_auth_authorization };
-                    read_into(*len, *null_buf, |b, l, o| reader(auth, b, l, if *null_len { null_mut() } else { o }));
+                Op::Read {
+                    api_key,
+                    len,
+                    null_buf,
+                    null_len,
+                } => {
+                    let reader = if *api_key {
+                        contrast_auth_api_key
+                    } else {
+                        contrast_auth_authorization
+                    };
+                    read_into(*len, *null_buf, |b, l, o| {
+                        reader(auth, b, l, if *null_len { null_mut() } else { o })
+                    });
                 }
                 Op::LastError { len, null_buf } => {
                     read_into(*len, *null_buf, |b, l, o| contrast_last_error(b, l, o));
@@ -148,7 +239,11 @@ fuzz_target!(|ops: Vec<Op>| {
                 }
                 Op::Fingerprints { null_out } => {
                     let mut out = std::mem::MaybeUninit::<contrast_fingerprints>::zeroed();
-                    let p = if *null_out { null_mut() } else { out.as_mut_ptr() };
+                    let p = if *null_out {
+                        null_mut()
+                    } else {
+                        out.as_mut_ptr()
+                    };
                     known(contrast_auth_fingerprints(auth, p));
                 }
                 Op::Headers => {
@@ -160,12 +255,27 @@ fuzz_target!(|ops: Vec<Op>| {
                         list = out;
                     }
                 }
-                Op::Sign { method, url, content_type, body, null_body, created, null_nonce } => {
-                    let (m, u, c) = (CText::new(method, METHODS), CText::new(url, SIGN_URLS), CText::new(content_type, TYPES));
+                Op::Sign {
+                    method,
+                    url,
+                    content_type,
+                    body,
+                    null_body,
+                    created,
+                    null_nonce,
+                } => {
+                    let (m, u, c) = (
+                        CText::new(method, METHODS),
+                        CText::new(url, SIGN_URLS),
+                        CText::new(content_type, TYPES),
+                    );
                     let nonce = [9u8; CONTRAST_NONCE_LEN];
                     let mut out = null_mut();
                     let r = contrast_auth_sign_with_nonce(
-                        auth, m.ptr(), u.ptr(), c.ptr(),
+                        auth,
+                        m.ptr(),
+                        u.ptr(),
+                        c.ptr(),
                         if *null_body { null() } else { body.as_ptr() },
                         body.len(),
                         *created,
@@ -179,7 +289,11 @@ fuzz_target!(|ops: Vec<Op>| {
                         list = out;
                     }
                 }
-                Op::Get { index, null_name, null_value } => {
+                Op::Get {
+                    index,
+                    null_name,
+                    null_value,
+                } => {
                     let (mut n, mut v) = (null(), null());
                     let r = contrast_headers_get(
                         list,
@@ -196,7 +310,11 @@ fuzz_target!(|ops: Vec<Op>| {
                 Op::Find { name, null_value } => {
                     let n = CText::new(name, HEADER_NAMES);
                     let mut v = null();
-                    let r = contrast_headers_find(list, n.ptr(), if *null_value { null_mut() } else { &mut v });
+                    let r = contrast_headers_find(
+                        list,
+                        n.ptr(),
+                        if *null_value { null_mut() } else { &mut v },
+                    );
                     known(r);
                     if r == contrast_result::Ok {
                         let _ = CStr::from_ptr(v).to_bytes().len();
@@ -211,7 +329,9 @@ fuzz_target!(|ops: Vec<Op>| {
                     auth = null_mut();
                 }
                 Op::Message { code } => {
-                    let _ = CStr::from_ptr(contrast_result_message(*code)).to_bytes().len();
+                    let _ = CStr::from_ptr(contrast_result_message(*code))
+                        .to_bytes()
+                        .len();
                 }
             }
         }

@@ -6,7 +6,9 @@
 #![no_main]
 
 use contrast_auth::signing::{Message, ReceivedRequest, Signer};
-use contrast_auth_fuzz::{CREATED, Request, SNAPSHOT, dictionary_member, ows, reference_base, verifier};
+use contrast_auth_fuzz::{
+    CREATED, Request, SNAPSHOT, dictionary_member, ows, reference_base, verifier,
+};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 
@@ -26,7 +28,11 @@ enum Field {
 #[derive(Arbitrary, Debug)]
 enum Mutation {
     /// SP (true) and HTAB (false) before and after the value.
-    Pad { field: Field, left: Vec<bool>, right: Vec<bool> },
+    Pad {
+        field: Field,
+        left: Vec<bool>,
+        right: Vec<bool>,
+    },
     /// ASCII upper case.
     Upper { field: Field },
     /// `:443` after the Host.
@@ -34,7 +40,11 @@ enum Mutation {
     /// One byte replaced.
     Replace { field: Field, at: usize, byte: u8 },
     /// Bytes inserted.
-    Insert { field: Field, at: usize, bytes: Vec<u8> },
+    Insert {
+        field: Field,
+        at: usize,
+        bytes: Vec<u8>,
+    },
     /// Cut to its first `keep` bytes.
     Truncate { field: Field, keep: usize },
 }
@@ -123,7 +133,9 @@ fn equivalent(original: &Fields, mutated: &Fields, label: &str) -> bool {
         return false;
     };
     fn signature<'f>(f: &'f Fields, label: &str) -> Option<&'f str> {
-        text(&f.signature).and_then(|s| dictionary_member(s, label)).map(ows)
+        text(&f.signature)
+            .and_then(|s| dictionary_member(s, label))
+            .map(ows)
     }
     reference_base(&a, label).is_some()
         && reference_base(&a, label) == reference_base(&b, label)
@@ -223,7 +235,11 @@ fuzz_target!(|input: Input| {
         ),
         Err(e) => {
             let dictionary = matches!(field, Field::SignatureInput | Field::Signature);
-            assert!(!same || dictionary, "refused an equivalent request ({e}): {field:?} {:?}", input.mutation);
+            assert!(
+                !same || dictionary,
+                "refused an equivalent request ({e}): {field:?} {:?}",
+                input.mutation
+            );
         }
     }
 });

@@ -53,7 +53,10 @@ fuzz_target!(|input: Input| {
         }
     };
     let method = input.method.clone().unwrap_or_else(|| "POST".into());
-    let authority = input.authority.clone().unwrap_or_else(|| "h.example".into());
+    let authority = input
+        .authority
+        .clone()
+        .unwrap_or_else(|| "h.example".into());
     let path = input.path.clone().unwrap_or_else(|| PATH.into());
     let query = pick(&input.query, "app=1");
     let content_type = pick(&input.content_type, "application/json");

@@ -66,7 +66,11 @@ pub fn reference_authority(host: &str) -> Option<String> {
     if port.matches(':').count() > 1 {
         return None;
     }
-    Some(if port == ":443" { host[..host_end].to_string() } else { host })
+    Some(if port == ":443" {
+        host[..host_end].to_string()
+    } else {
+        host
+    })
 }
 
 /// The value of member `label` in an RFC 8941 dictionary, as received (OWS trimmed), found
@@ -121,10 +125,16 @@ pub fn reference_base(r: &Request<'_>, label: &str) -> Option<String> {
     let lines = [
         ("@method", line_value(r.method)?.to_string()),
         ("@authority", reference_authority(r.host)?),
-        ("@path", line_value(if r.path.is_empty() { "/" } else { r.path })?.to_string()),
+        (
+            "@path",
+            line_value(if r.path.is_empty() { "/" } else { r.path })?.to_string(),
+        ),
         ("@query", format!("?{}", line_value(r.query.unwrap_or(""))?)),
         ("content-type", header_value(r.content_type)?.to_string()),
-        ("content-digest", header_value(r.content_digest)?.to_string()),
+        (
+            "content-digest",
+            header_value(r.content_digest)?.to_string(),
+        ),
     ];
     let mut base = String::new();
     for (name, value) in lines {
