@@ -110,7 +110,7 @@ fn text(parts: &[&str]) -> Zeroizing<String> {
 fn token_of(json: &str) -> Zeroizing<String> {
     use base64::Engine;
     let mut out = Zeroizing::new(String::with_capacity(json.len() * 4 / 3 + 4));
-    base64::engine::general_purpose::STANDARD.encode_string(json, &mut *out);
+    base64::engine::general_purpose::STANDARD.encode_string(json, &mut out);
     out
 }
 

@@ -675,14 +675,14 @@ mod tests {
     fn utf16_is_decoded_without_reallocation() {
         let text = "agent\u{e9}@Org\u{1f511}\u{10ffff}x";
         let units: Vec<u16> = text.encode_utf16().collect();
-        let decoded = utf16_secret(&units).unwrap();
+        let decoded = utf16_secret(&units).expect("valid UTF-16");
         assert_eq!(decoded.as_str(), text);
         assert_eq!(
             decoded.capacity(),
             units.len() * 3,
             "allocated once, never grown"
         );
-        assert_eq!(utf16_secret(&[]).unwrap().as_str(), "");
+        assert_eq!(utf16_secret(&[]).expect("empty").as_str(), "");
         assert!(utf16_secret(&[0x61, 0xd800]).is_none());
         assert!(utf16_secret(&[0xdc00, 0x61]).is_none());
     }
