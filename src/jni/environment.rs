@@ -49,11 +49,8 @@ fn byte_arrays(
 /// `trustAnchors` are DER certificates trusted together with `api.certificate.ca_file`;
 /// `clientChain` (DER, leaf first) and `clientKey` (PKCS#8 DER), both null or both set, are
 /// the client identity used when `api.certificate.cert_file` is not configured.
-#[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_createFromEnvironmentWithTls<
-    'local,
->(
+pub(super) fn create_from_environment_with_tls<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     keys: JObjectArray<'local, JString<'local>>,

@@ -1,6 +1,9 @@
 //! The JNI exports for the JVM agent: the native half of `com.contrastsecurity.auth.NativeBridge`.
 //!
-//! Every export has the same shape: `env.with_env(|env| ...).resolve::<ThrowJavaException>()`,
+//! The natives are not exported by name: [`registry`] binds them from `JNI_OnLoad` with
+//! `RegisterNatives` to the class the JVM loaded (relocated or not), from [`NATIVE_BRIDGE`].
+//!
+//! Every native has the same shape: `env.with_env(|env| ...).resolve::<ThrowJavaException>()`,
 //! so errors become specific Java exceptions and a panic an `IllegalStateException`; nothing
 //! unwinds into the JVM. The bridge only converts arguments and maps errors: the work is done
 //! by the core ([`crate::store`], [`crate::signing`]) and [`crate::transport`].
@@ -14,6 +17,9 @@
 
 mod environment;
 mod error;
+mod registry;
+
+use environment::create_from_environment_with_tls;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -22,7 +28,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jni::objects::{JByteArray, JClass, JObject, JString, JValue};
 use jni::sys::{jboolean, jint, jlong};
-use jni::{Env, EnvUnowned, jni_sig, jni_str};
+use jni::{Env, EnvUnowned, NativeMethod, jni_sig, native_method};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::credentials::Credentials;
@@ -360,9 +366,29 @@ fn sign_into(
     Ok(packed)
 }
 
+/// The natives of `NativeBridge`, bound by [`registry`] (`version()` is registered there).
+/// `native_method!` checks each function against its Java signature at compile time; the
+/// package's own classes cross as `Object` (their relocated names are not known here). To add
+/// a native: declare it in `NativeBridge.java` and add one entry here.
+const NATIVE_BRIDGE: &[NativeMethod<'static>] = &[
+    native_method! { static raw fn create_from_credentials(url: JString, user_name: JString, service_key: JString, api_key: JString) -> jlong },
+    native_method! { static raw fn create_from_token(token: JString) -> jlong },
+    native_method! { static raw fn create_from_environment_with_tls(keys: JString[], values: JString[], system_config_dir: JString, trust_anchors: jbyte[][], client_chain: jbyte[][], client_key: jbyte[]) -> jlong },
+    native_method! { static raw fn destroy(handle: jlong) },
+    native_method! { static raw fn headers(handle: jlong) -> JObject },
+    native_method! { static raw fn generation(handle: jlong) -> jlong },
+    native_method! { static raw fn rotate(handle: jlong, service_key: JString, api_key: JString) -> jlong },
+    native_method! { static raw fn reload(handle: jlong) -> jlong },
+    native_method! { static raw fn sign(handle: jlong, target: jbyte[], method_length: jint, url_length: jint, body: jbyte[], out: jbyte[]) -> jlong },
+    native_method! { static raw fn sign_with_nonce(handle: jlong, target: jbyte[], method_length: jint, url_length: jint, body: jbyte[], created: jlong, nonce: jbyte[], validity_seconds: jlong, out: jbyte[]) -> jlong },
+    native_method! { static raw fn send(handle: jlong, method: JString, path: JString, content_type: JString, body: jbyte[]) -> JObject },
+    native_method! { static raw fn serial(handle: jlong) -> jlong },
+    native_method! { static raw fn is_live(serial: jlong) -> jboolean },
+    native_method! { static raw fn panic_for_test() },
+];
+
 /// `long NativeBridge.createFromCredentials(String url, String userName, String serviceKey, String apiKey)`
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_createFromCredentials<'local>(
+fn create_from_credentials<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     url: JString<'local>,
@@ -383,8 +409,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_createFromCre
 }
 
 /// `long NativeBridge.createFromToken(String token)`
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_createFromToken<'local>(
+fn create_from_token<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     token: JString<'local>,
@@ -399,12 +424,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_createFromTok
 }
 
 /// `void NativeBridge.destroy(long handle)`: releases the handle; 0 does nothing.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_destroy<'local>(
-    mut env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) {
+fn destroy<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>, handle: jlong) {
     env.with_env(|_env| -> Result<(), BridgeError> {
         if handle != 0 {
             // SAFETY: a non-zero handle came from `Bridge::into_handle`, and the Java owner
@@ -416,10 +436,9 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_destroy<'loca
     .resolve::<ThrowJavaException>()
 }
 
-/// `HeaderPair NativeBridge.headers(long handle)`: both header values and their generation,
+/// `Object NativeBridge.headers(long handle)` (a `HeaderPair`): both header values and their generation,
 /// from one snapshot.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_headers<'local>(
+fn headers<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     handle: jlong,
@@ -432,7 +451,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_headers<'loca
         let api_key = env.new_string(headers.api_key().expose_secret())?;
         let generation = jlong::try_from(snapshot.generation()).unwrap_or(jlong::MAX);
         Ok(env.new_object(
-            jni_str!("com/contrastsecurity/auth/HeaderPair"),
+            registry::class_name("HeaderPair"),
             jni_sig!("(Ljava/lang/String;Ljava/lang/String;J)V"),
             &[
                 JValue::Object(&authorization),
@@ -445,12 +464,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_headers<'loca
 }
 
 /// `long NativeBridge.generation(long handle)`: the current snapshot's generation.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_generation<'local>(
-    mut env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> jlong {
+fn generation<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>, handle: jlong) -> jlong {
     env.with_env(|_env| -> Result<jlong, BridgeError> {
         let generation = bridge(handle)?.store.load_snapshot().generation();
         Ok(jlong::try_from(generation).unwrap_or(jlong::MAX))
@@ -460,8 +474,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_generation<'l
 
 /// `long NativeBridge.rotate(long handle, String serviceKey, String apiKey)`: null keeps a
 /// layer; returns the new generation.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_rotate<'local>(
+fn rotate<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     handle: jlong,
@@ -483,12 +496,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_rotate<'local
 
 /// `long NativeBridge.reload(long handle)`: re-reads the configuration sources; returns the
 /// generation now current.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_reload<'local>(
-    mut env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> jlong {
+fn reload<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>, handle: jlong) -> jlong {
     env.with_env(|_env| -> Result<jlong, BridgeError> {
         let report = bridge(handle)?.store.reload()?;
         Ok(jlong::try_from(report.generation).unwrap_or(jlong::MAX))
@@ -500,9 +508,8 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_reload<'local
 /// `Content-Digest`, `Signature-Input` and `Signature` into `out`, signed now with a fresh
 /// nonce; returns their packed lengths (see [`PACKED_LENGTH_BITS`]) or minus the size `out`
 /// needs.
-#[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_sign<'local>(
+fn sign<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     handle: jlong,
@@ -534,10 +541,9 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_sign<'local>(
 /// `long NativeBridge.signWithNonce(long handle, byte[] target, int methodLength, int urlLength,
 /// byte[] body, long created, byte[] nonce, long validitySeconds, byte[] out)`: deterministic
 /// signing for the shared test vectors (the previous snapshot signs too during the rotation
-/// grace period); results as [`Java_com_contrastsecurity_auth_NativeBridge_sign`].
-#[unsafe(no_mangle)]
+/// grace period); results as [`sign`].
 #[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_signWithNonce<'local>(
+fn sign_with_nonce<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     handle: jlong,
@@ -584,11 +590,10 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_signWithNonce
     .resolve::<ThrowJavaException>()
 }
 
-/// `SendResult NativeBridge.send(long handle, String method, String path, String contentType, byte[] body)`:
-/// sends one report and waits for the acknowledgement. The body is copied (the call blocks on
+/// `Object NativeBridge.send(long handle, String method, String path, String contentType, byte[] body)`
+/// (a `SendResult`): sends one report and waits for the acknowledgement. The body is copied (the call blocks on
 /// the network, which must not happen inside a critical region).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_send<'local>(
+fn send<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     handle: jlong,
@@ -612,7 +617,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_send<'local>(
         let elapsed = jlong::try_from(sent.elapsed.as_nanos()).unwrap_or(jlong::MAX);
         let generation = jlong::try_from(sent.generation).unwrap_or(jlong::MAX);
         Ok(env.new_object(
-            jni_str!("com/contrastsecurity/auth/SendResult"),
+            registry::class_name("SendResult"),
             jni_sig!("(IILjava/lang/String;JJZ[B)V"),
             &[
                 JValue::Int(i32::from(sent.status)),
@@ -629,36 +634,22 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_send<'local>(
 }
 
 /// `long NativeBridge.serial(long handle)`: the serial number of a live handle (unique in
-/// the process, never reused), for [`Java_com_contrastsecurity_auth_NativeBridge_isLive`].
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_serial<'local>(
-    mut env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> jlong {
+/// the process, never reused), for [`is_live`].
+fn serial<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>, handle: jlong) -> jlong {
     env.with_env(|_env| -> Result<jlong, BridgeError> { Ok(bridge(handle)?.serial) })
         .resolve::<ThrowJavaException>()
 }
 
 /// `boolean NativeBridge.isLive(long serial)`: whether the handle with this serial number is
 /// still alive (not destroyed by `close()` or the `Cleaner`).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_isLive<'local>(
-    mut env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    serial: jlong,
-) -> jboolean {
+fn is_live<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>, serial: jlong) -> jboolean {
     env.with_env(|_env| -> Result<jboolean, BridgeError> { Ok(live_bridges().contains(&serial)) })
         .resolve::<ThrowJavaException>()
 }
 
 /// `void NativeBridge.panicForTest()`: panics inside an export, so tests can check that a
 /// panic reaches Java as an `IllegalStateException` and the JVM keeps running.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_panicForTest<'local>(
-    mut env: EnvUnowned<'local>,
-    _class: JClass<'local>,
-) {
+fn panic_for_test<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>) {
     env.with_env(|_env| -> Result<(), BridgeError> {
         panic!("deliberate panic to test the JNI panic boundary")
     })

@@ -1,6 +1,5 @@
 package com.contrastsecurity.auth;
 
-import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +24,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * or a reload during {@link #send}), so a caller never sees a new API key with an old service
  * key through {@link #headers()}.
  *
- * <p>Close it when done; a {@link Cleaner} releases the native side if it is forgotten.
+ * <p>Close it when done; a phantom-reference backstop releases the native side if it is forgotten.
  */
 public final class ContrastAuth implements AutoCloseable {
     /** The header carrying base64 of {@code user_name:service_key}. */
@@ -48,13 +47,11 @@ public final class ContrastAuth implements AutoCloseable {
      */
     static final String SYSTEM_CONFIG_DIR_PROPERTY = "contrast.auth.system_config_dir";
 
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final Handle handle;
-    private final Cleaner.Cleanable cleanable;
+    private final Backstop.Cleanable cleanable;
     private final AtomicReference<HeaderPair> headers;
     /** The last few signing targets, replaced round robin (agents report to a few endpoints). */
-    private final AtomicReferenceArray<SignTarget> recentTargets = new AtomicReferenceArray<>(RECENT_TARGETS);
+    private final AtomicReferenceArray<SignTarget> recentTargets = new AtomicReferenceArray<SignTarget>(RECENT_TARGETS);
     private final AtomicInteger nextTarget = new AtomicInteger();
     private static final int RECENT_TARGETS = 4;
 
@@ -87,7 +84,7 @@ public final class ContrastAuth implements AutoCloseable {
             lock.readLock().unlock();
         }
 
-        /** Destroys the native side exactly once (runs from close() or the Cleaner). */
+        /** Destroys the native side (runs once, from close() or the backstop). */
         @Override
         public void run() {
             lock.writeLock().lock();
@@ -103,8 +100,8 @@ public final class ContrastAuth implements AutoCloseable {
 
     private ContrastAuth(long nativeHandle) {
         this.handle = new Handle(nativeHandle);
-        this.cleanable = CLEANER.register(this, handle);
-        this.headers = new AtomicReference<>(NativeBridge.headers(nativeHandle));
+        this.cleanable = Backstop.register(this, handle);
+        this.headers = new AtomicReference<>((HeaderPair) NativeBridge.headers(nativeHandle));
     }
 
     /**
@@ -120,6 +117,7 @@ public final class ContrastAuth implements AutoCloseable {
      */
     public static ContrastAuth fromCredentials(String url, String userName, String serviceKey,
             String apiKey) throws ContrastAuthException {
+        NativeLibrary.load();
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(userName, "userName");
         Objects.requireNonNull(serviceKey, "serviceKey");
@@ -135,6 +133,7 @@ public final class ContrastAuth implements AutoCloseable {
      * @throws InvalidConfigurationException if the token is malformed (never quoted)
      */
     public static ContrastAuth fromToken(String token) throws ContrastAuthException {
+        NativeLibrary.load();
         Objects.requireNonNull(token, "token");
         return new ContrastAuth(NativeBridge.createFromToken(token));
     }
@@ -161,6 +160,7 @@ public final class ContrastAuth implements AutoCloseable {
      */
     public static ContrastAuth fromEnvironment(Map<String, String> systemProperties)
             throws ContrastAuthException {
+        NativeLibrary.load();
         Objects.requireNonNull(systemProperties, "systemProperties");
         List<String> keys = new ArrayList<>();
         List<String> values = new ArrayList<>();
@@ -209,7 +209,7 @@ public final class ContrastAuth implements AutoCloseable {
 
     /** Installs the native side's current pair unless a newer one is already cached. */
     private void refresh(long nativeHandle) {
-        HeaderPair fresh = NativeBridge.headers(nativeHandle);
+        HeaderPair fresh = (HeaderPair) NativeBridge.headers(nativeHandle);
         while (true) {
             HeaderPair cached = headers.get();
             if (cached == null || cached.generation >= fresh.generation) {
@@ -399,7 +399,7 @@ public final class ContrastAuth implements AutoCloseable {
         Objects.requireNonNull(body, "body");
         long h = handle.acquire();
         try {
-            return NativeBridge.send(h, method, path, contentType, body);
+            return (SendResult) NativeBridge.send(h, method, path, contentType, body);
         } finally {
             // A refused key may have been reloaded inside send: pick up the new pair.
             refresh(h);

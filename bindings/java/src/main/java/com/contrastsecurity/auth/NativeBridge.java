@@ -1,8 +1,11 @@
 package com.contrastsecurity.auth;
 
 /**
- * The native methods implemented in Rust ({@code src/jni/}). Handles are owned by
- * {@link ContrastAuth}, which never passes one that is destroyed or being destroyed.
+ * The native methods implemented in Rust ({@code src/jni/}), bound by the library's
+ * {@code JNI_OnLoad} with {@code RegisterNatives} to this class as loaded (relocated or not).
+ * Their signatures use JDK types only ({@code Object} for this package's classes) because the
+ * native side cannot know relocated names. Handles are owned by {@link ContrastAuth}, which
+ * never passes one that is destroyed or being destroyed.
  */
 final class NativeBridge {
     static {
@@ -10,6 +13,9 @@ final class NativeBridge {
     }
 
     private NativeBridge() {}
+
+    /** @return the library's version (the crate's), which must equal the jar's */
+    static native String version();
 
     static native long createFromCredentials(String url, String userName, String serviceKey,
             String apiKey) throws ContrastAuthException;
@@ -29,7 +35,8 @@ final class NativeBridge {
 
     static native void destroy(long handle);
 
-    static native HeaderPair headers(long handle);
+    /** @return a {@link HeaderPair} */
+    static native Object headers(long handle);
 
     static native long generation(long handle);
 
@@ -52,7 +59,8 @@ final class NativeBridge {
     static native long signWithNonce(long handle, byte[] target, int methodLength, int urlLength,
             byte[] body, long created, byte[] nonce, long validitySeconds, byte[] out);
 
-    static native SendResult send(long handle, String method, String path, String contentType,
+    /** @return a {@link SendResult} */
+    static native Object send(long handle, String method, String path, String contentType,
             byte[] body) throws ContrastAuthException;
 
     /** The serial number of a live handle (unique, never reused): for lifecycle tests. */

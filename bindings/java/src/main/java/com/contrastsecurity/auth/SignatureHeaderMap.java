@@ -50,10 +50,10 @@ final class SignatureHeaderMap extends AbstractMap<String, String> {
 
     @Override
     public Set<Map.Entry<String, String>> entrySet() {
-        return new AbstractSet<>() {
+        return new AbstractSet<Map.Entry<String, String>>() {
             @Override
             public Iterator<Map.Entry<String, String>> iterator() {
-                return new Iterator<>() {
+                return new Iterator<Map.Entry<String, String>>() {
                     private int next;
 
                     @Override

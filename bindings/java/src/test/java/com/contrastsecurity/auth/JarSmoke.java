@@ -23,7 +23,28 @@ public final class JarSmoke {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println("source=" + NativeLibrary.source());
+        String source;
+        try {
+            source = NativeLibrary.source();
+        } catch (UnsatisfiedLinkError e) {
+            System.out.println("first attempt: " + e);
+            try {
+                ContrastAuth.fromCredentials("https://a.example/Contrast", "jar_user", "JARSK", "JARAK").close();
+                System.out.println("second attempt: loaded");
+            } catch (Throwable t) {
+                System.out.println("second attempt: " + t);
+            }
+            System.exit(1);
+            return;
+        }
+        System.out.println("source=" + source);
+        if (args.length == 1 && args[0].equals("hold")) {
+            // Loaded: wait to be killed (JarLoadingIT checks what is on disk meanwhile).
+            System.out.println("holding");
+            System.out.flush();
+            Thread.sleep(120_000);
+            return;
+        }
         if (args.length == 2 && args[0].equals("reload")) {
             reload(java.nio.file.Path.of(args[1]));
             return;

@@ -43,9 +43,9 @@ class LifecycleTest {
         assertFalse(NativeBridge.isLive(serial));
     }
 
-    /** The Cleaner backstop: instances dropped without close() are released by the GC. */
+    /** The phantom-reference backstop: instances dropped without close() are released by the GC. */
     @Test
-    void unclosedInstancesAreReleasedByTheCleaner() throws Exception {
+    void unclosedInstancesAreReleasedByTheBackstop() throws Exception {
         List<Long> serials = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             ContrastAuth leaked = ContrastAuth.fromCredentials(TestSupport.URL, USER, "SK" + i, "AK" + i);
