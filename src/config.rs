@@ -10,8 +10,10 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use crate::credentials::{ApiUrl, Credentials, decode_signing_key, validate_value};
+use crate::diagnostics::{self, ConfigWarning};
 use crate::error::ConfigError;
 use crate::host_tls::{ClientIdentity, TrustAnchors};
+use crate::events::{Level, event, names};
 use crate::secret::Secret;
 use crate::token;
 
@@ -248,6 +250,18 @@ pub struct CertificateSettings {
     /// A client identity (DER) handed over by the host (the JVM's key store); only set when
     /// `client_identity` (`cert_file`/`key_file`) is not.
     pub host_client_identity: Option<ClientIdentity>,
+    /// Where the file keys above were set (so an unreadable file names its key and source).
+    pub origins: Vec<Provenance>,
+}
+
+impl CertificateSettings {
+    /// Where `key` (e.g. `api.certificate.ca_file`) was set, if known.
+    pub fn origin_of(&self, key: &str) -> Option<&Origin> {
+        self.origins
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| &p.origin)
+    }
 }
 
 /// A fully loaded configuration: credentials plus transport settings, with provenance.
@@ -264,6 +278,7 @@ pub struct Configuration {
     /// Which file was read, if any.
     pub file: Option<PathBuf>,
     provenance: Vec<Provenance>,
+    warnings: Vec<ConfigWarning>,
 }
 
 impl Configuration {
@@ -278,6 +293,12 @@ impl Configuration {
             .iter()
             .find(|p| p.key == key)
             .map(|p| &p.origin)
+    }
+
+    /// What the loader did not understand or finds suspicious (unknown `api.*` keys, an
+    /// `api.url` without `/Contrast`), each also logged as a WARN record.
+    pub fn warnings(&self) -> &[ConfigWarning] {
+        &self.warnings
     }
 }
 
@@ -445,9 +466,17 @@ impl ConfigSources {
     }
 
     fn describe_search(&self, key: &str) -> String {
+        self.describe_search_all(&[key])
+    }
+
+    fn describe_search_all(&self, keys_missing: &[&str]) -> String {
+        let variables: Vec<String> = keys_missing
+            .iter()
+            .map(|k| environment_variable(k))
+            .collect();
         let mut places = vec![
             "host settings".to_string(),
-            format!("environment {}", environment_variable(key)),
+            format!("environment {}", variables.join(", ")),
         ];
         match self.named_file() {
             Some((p, _)) => places.push(p.display().to_string()),
@@ -457,22 +486,65 @@ impl ConfigSources {
                     .map(|p| p.display().to_string()),
             ),
         }
-        if key != keys::TOKEN {
+        if !keys_missing.contains(&keys::TOKEN) {
             places.push("api.token".to_string());
         }
         places.join(", ")
     }
 
-    /// Reads every source and validates the result.
+    /// The unknown `api.*` keys in every source (host settings, `CONTRAST__API__*`
+    /// environment, the YAML file), without loading or validating anything else. A file
+    /// that cannot be read gives no warning here (loading reports it).
+    pub fn unknown_keys(&self) -> Vec<ConfigWarning> {
+        let file = self.find_file().ok().flatten();
+        let file_keys = file
+            .as_deref()
+            .and_then(|path| read_yaml(path).ok())
+            .map(|(_, keys_found)| keys_found)
+            .unwrap_or_default();
+        self.unknown_keys_with(file.as_deref(), &file_keys)
+    }
+
+    fn unknown_keys_with(&self, file: Option<&Path>, file_keys: &[String]) -> Vec<ConfigWarning> {
+        let mut found: Vec<(&str, Origin)> = Vec::new();
+        for (name, _) in &self.host {
+            if let Some(key) = diagnostics::host_setting_key(name) {
+                found.push((key, Origin::Host(name.clone())));
+            }
+        }
+        let mut environment: Vec<(String, &String)> = self
+            .environment
+            .keys()
+            .filter_map(|name| diagnostics::environment_key(name).map(|key| (key, name)))
+            .collect();
+        environment.sort();
+        for (key, name) in &environment {
+            found.push((key, Origin::Environment((*name).clone())));
+        }
+        if let Some(path) = file {
+            for key in file_keys {
+                found.push((key, Origin::File(path.to_path_buf())));
+            }
+        }
+        diagnostics::unknown_keys(found)
+    }
+
+    /// Reads every source and validates the result. Unknown `api.*` keys and an `api.url`
+    /// without `/Contrast` are logged (WARN) and kept in [`Configuration::warnings`]; the
+    /// sources and provenance are logged at DEBUG (`config.loaded`).
     pub fn load(&self) -> Result<Configuration, ConfigError> {
         let (file, file_origin) = match self.find_file_with_origin()? {
             Some((path, origin)) => (Some(path), origin),
             None => (None, None),
         };
-        let file_values = match &file {
+        let (file_values, file_keys) = match &file {
             Some(path) => read_yaml(path)?,
-            None => HashMap::new(),
+            None => (HashMap::new(), Vec::new()),
         };
+        let mut warnings = self.unknown_keys_with(file.as_deref(), &file_keys);
+        for warning in &warnings {
+            warning.log();
+        }
         let mut found: HashMap<&'static str, RawValue> = HashMap::new();
         for key in keys::ALL {
             if let Some(raw) = self.lookup(key, &file_values, file.as_deref()) {
@@ -481,7 +553,12 @@ impl ConfigSources {
         }
         // The token fills in whatever was not set explicitly, at any level.
         if let Some(raw) = found.remove(keys::TOKEN) {
-            let fields = token::decode(raw.value.expose_secret())?;
+            let fields = token::decode(raw.value.expose_secret()).map_err(|error| {
+                ConfigError::InvalidToken {
+                    error,
+                    origin: raw.origin.to_string(),
+                }
+            })?;
             let inner = Origin::Token(Box::new(raw.origin.clone()));
             for (key, value) in [
                 (keys::URL, fields.url),
@@ -496,7 +573,17 @@ impl ConfigSources {
             }
             found.insert(keys::TOKEN, raw);
         }
-        self.build(found, file, file_origin)
+        let mut configuration = self.build(found, file, file_origin)?;
+        if let Some(warning) = configuration
+            .origin_of(keys::URL)
+            .and_then(|origin| ConfigWarning::url_path(configuration.credentials.url(), origin))
+        {
+            warning.log();
+            warnings.push(warning);
+        }
+        configuration.warnings = warnings;
+        log_loaded(&configuration);
+        Ok(configuration)
     }
 
     fn lookup(
@@ -541,6 +628,34 @@ impl ConfigSources {
                 origin,
             });
         }
+        // The URL is checked as soon as it is read (an http:// URL is refused first, naming
+        // its source), then every missing required key is reported at once.
+        let url = match found.get(keys::URL) {
+            Some(raw) => Some(ApiUrl::parse_from(
+                validate_value(keys::URL, raw.value.expose_secret(), &raw.origin)?.expose_secret(),
+                &raw.origin,
+            )?),
+            None => None,
+        };
+        let missing: Vec<&'static str> = [keys::URL, keys::USER_NAME, keys::SERVICE_KEY, keys::API_KEY]
+            .into_iter()
+            .filter(|key| !found.contains_key(key))
+            .collect();
+        match missing.as_slice() {
+            [] => {}
+            [key] => {
+                return Err(ConfigError::Missing {
+                    key,
+                    searched: self.describe_search(key),
+                });
+            }
+            several => {
+                return Err(ConfigError::MissingKeys {
+                    keys: several.to_vec(),
+                    searched: self.describe_search_all(several),
+                });
+            }
+        }
         let required = |key: &'static str| -> Result<Secret, ConfigError> {
             let raw = found.get(key).ok_or_else(|| ConfigError::Missing {
                 key,
@@ -548,11 +663,12 @@ impl ConfigSources {
             })?;
             validate_value(key, raw.value.expose_secret(), &raw.origin)
         };
-        let url_value = required(keys::URL)?;
         let user_name = required(keys::USER_NAME)?;
         let service_key = required(keys::SERVICE_KEY)?;
         let api_key = required(keys::API_KEY)?;
-        let url = ApiUrl::parse(url_value.expose_secret())?;
+        let Some(url) = url else {
+            unreachable!("a missing api.url was reported above");
+        };
         let signing_key = match found.get(keys::SIGNING_KEY) {
             Some(raw) => Some(decode_signing_key(raw.value.expose_secret(), &raw.origin)?),
             None => None,
@@ -606,6 +722,19 @@ impl ConfigSources {
                 ca_file: path(&found, keys::CERTIFICATE_CA_FILE)?,
                 client_identity,
                 ignore_cert_errors: flag(&found, keys::CERTIFICATE_IGNORE_ERRORS)?.unwrap_or(false),
+                origins: [
+                    keys::CERTIFICATE_CA_FILE,
+                    keys::CERTIFICATE_CERT_FILE,
+                    keys::CERTIFICATE_KEY_FILE,
+                ]
+                .into_iter()
+                .filter_map(|key| {
+                    found.get(key).map(|raw| Provenance {
+                        key,
+                        origin: raw.origin.clone(),
+                    })
+                })
+                .collect(),
                 ..CertificateSettings::default()
             }
         };
@@ -639,8 +768,32 @@ impl ConfigSources {
             timeout: Duration::from_millis(timeout_ms),
             file,
             provenance,
+            warnings: Vec::new(),
         })
     }
+}
+
+/// DEBUG `config.loaded`: the file read and where every key came from (never a value).
+fn log_loaded(configuration: &Configuration) {
+    if !crate::events::enabled(Level::Debug) {
+        return;
+    }
+    let file = match &configuration.file {
+        Some(path) => path.display().to_string(),
+        None => "no configuration file".to_string(),
+    };
+    let provenance: Vec<String> = configuration
+        .provenance()
+        .iter()
+        .map(|p| format!("{} from {}", p.key, p.origin))
+        .collect();
+    event!(
+        Level::Debug,
+        names::CONFIG_LOADED,
+        "configuration loaded for {} ({file}): {}",
+        configuration.credentials.url(),
+        provenance.join(", ")
+    );
 }
 
 fn parse_bool(key: &'static str, value: &str) -> Result<bool, ConfigError> {
@@ -671,9 +824,13 @@ fn parse_timeout(value: &str) -> Result<u64, ConfigError> {
     Ok(ms)
 }
 
+/// Values read from a YAML file (keys this crate reads) and every `api.*` key found in it.
+type YamlValues = (HashMap<String, Secret>, Vec<String>);
+
 /// Reads a YAML file and flattens its nested maps to dotted keys (`api.proxy.url`).
-/// Only keys this crate reads are kept. Errors give the location, never content.
-fn read_yaml(path: &Path) -> Result<HashMap<String, Secret>, ConfigError> {
+/// Only values of keys this crate reads are kept; every `api.*` key is listed (for unknown
+/// key warnings). Errors give the location, never content.
+fn read_yaml(path: &Path) -> Result<YamlValues, ConfigError> {
     let text = Zeroizing::new(
         std::fs::read_to_string(path).map_err(|e| ConfigError::File {
             path: path.to_path_buf(),
@@ -689,12 +846,22 @@ fn read_yaml(path: &Path) -> Result<HashMap<String, Secret>, ConfigError> {
             },
         })?;
     let mut out = HashMap::new();
-    flatten("", &doc, &mut out);
-    Ok(out)
+    let mut api_keys = Vec::new();
+    flatten("", &doc, &mut out, &mut api_keys);
+    Ok((out, api_keys))
 }
 
-fn flatten(prefix: &str, value: &serde_norway::Value, out: &mut HashMap<String, Secret>) {
+fn flatten(
+    prefix: &str,
+    value: &serde_norway::Value,
+    out: &mut HashMap<String, Secret>,
+    api_keys: &mut Vec<String>,
+) {
     use serde_norway::Value;
+    let is_leaf = !matches!(value, Value::Mapping(_) | Value::Tagged(_));
+    if is_leaf && prefix.starts_with("api.") {
+        api_keys.push(prefix.to_string());
+    }
     match value {
         Value::Mapping(map) => {
             for (k, v) in map {
@@ -709,7 +876,7 @@ fn flatten(prefix: &str, value: &serde_norway::Value, out: &mut HashMap<String, 
                 } else {
                     format!("{prefix}.{name}")
                 };
-                flatten(&key, v, out);
+                flatten(&key, v, out, api_keys);
             }
         }
         Value::String(s) if keys::ALL.contains(&prefix) => {
@@ -721,7 +888,7 @@ fn flatten(prefix: &str, value: &serde_norway::Value, out: &mut HashMap<String, 
         Value::Number(n) if keys::ALL.contains(&prefix) => {
             out.insert(prefix.to_string(), Secret::new(n.to_string()));
         }
-        Value::Tagged(t) => flatten(prefix, &t.value, out),
+        Value::Tagged(t) => flatten(prefix, &t.value, out, api_keys),
         _ => {}
     }
 }

@@ -23,32 +23,38 @@ impl ApiUrl {
     /// Parses and validates `value`: `https://` with a host, no user info, no fragment.
     /// A trailing `/` is dropped so that paths join cleanly.
     pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        ApiUrl::parse_from(value, &Origin::Argument)
+    }
+
+    /// Like [`ApiUrl::parse`], naming `origin` (where the value came from) in errors.
+    pub fn parse_from(value: &str, origin: &Origin) -> Result<Self, ConfigError> {
         let value = value.trim_matches([' ', '\t']);
+        let invalid = |reason: String| ConfigError::InvalidUrl {
+            reason,
+            origin: origin.to_string(),
+        };
         // User info is refused before parsing: the parser would copy a password and free
         // the copies unwiped.
         if crate::secret::without_userinfo(value).0 {
-            return Err(user_info_refused());
+            return Err(user_info_refused(origin));
         }
-        let url = url::Url::parse(value).map_err(|e| ConfigError::InvalidUrl {
-            reason: e.to_string(),
-        })?;
+        let url = url::Url::parse(value).map_err(|e| invalid(e.to_string()))?;
         if url.scheme() != "https" {
             return Err(ConfigError::TlsRequired {
                 scheme: crate::error::bounded_scheme(url.scheme()),
+                origin: origin.to_string(),
             });
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(ConfigError::InvalidUrl {
-                reason: "no host".into(),
-            });
+            return Err(invalid("no host".into()));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(user_info_refused());
+            return Err(user_info_refused(origin));
         }
         if url.fragment().is_some() || url.query().is_some() {
-            return Err(ConfigError::InvalidUrl {
-                reason: "a query or fragment is not allowed in the base URL".into(),
-            });
+            return Err(invalid(
+                "a query or fragment is not allowed in the base URL".into(),
+            ));
         }
         let mut url = url;
         let trimmed = url.path().trim_end_matches('/').to_string();
@@ -100,9 +106,10 @@ impl fmt::Display for ApiUrl {
     }
 }
 
-fn user_info_refused() -> ConfigError {
+fn user_info_refused(origin: &Origin) -> ConfigError {
     ConfigError::InvalidUrl {
         reason: "user info is not allowed in the URL (use api.user_name / api.service_key)".into(),
+        origin: origin.to_string(),
     }
 }
 
@@ -185,7 +192,10 @@ impl Credentials {
     ) -> Result<Self, ConfigError> {
         let origin = Origin::Argument;
         Ok(Credentials {
-            url: ApiUrl::parse(validate_value(keys::URL, url, &origin)?.expose_secret())?,
+            url: ApiUrl::parse_from(
+                validate_value(keys::URL, url, &origin)?.expose_secret(),
+                &origin,
+            )?,
             user_name: validate_value(keys::USER_NAME, user_name, &origin)?,
             service_key: validate_value(keys::SERVICE_KEY, service_key, &origin)?,
             api_key: validate_value(keys::API_KEY, api_key, &origin)?,
@@ -198,8 +208,9 @@ impl Credentials {
         let fields = token::decode(token_text)?;
         let origin = Origin::Token(Box::new(Origin::Argument));
         Ok(Credentials {
-            url: ApiUrl::parse(
+            url: ApiUrl::parse_from(
                 validate_value(keys::URL, fields.url.expose_secret(), &origin)?.expose_secret(),
+                &origin,
             )?,
             user_name: validate_value(keys::USER_NAME, fields.user_name.expose_secret(), &origin)?,
             service_key: validate_value(

@@ -36,24 +36,51 @@ pub enum ConfigError {
         /// Where the value came from.
         origin: String,
     },
+    /// Several required keys were set nowhere (each is named; `searched` lists where).
+    MissingKeys {
+        /// The configuration keys, in documentation order.
+        keys: Vec<&'static str>,
+        /// Where they were looked for.
+        searched: String,
+    },
     /// `api.url` is not `https://`: the credentials only travel over TLS.
     TlsRequired {
         /// The scheme that was given (e.g. `http`), empty when longer than
         /// [`MAX_SHOWN_SCHEME`] (a secret pasted into the URL must not reach a message).
         scheme: String,
+        /// Where the URL came from (e.g. `environment CONTRAST__API__URL`).
+        origin: String,
     },
     /// `api.url` is not a valid URL.
     InvalidUrl {
         /// Why.
         reason: String,
+        /// Where the URL came from.
+        origin: String,
     },
     /// `api.token` is malformed.
-    InvalidToken(TokenError),
+    InvalidToken {
+        /// What is wrong with it.
+        error: TokenError,
+        /// Where the token came from (e.g. `environment CONTRAST__API__TOKEN`).
+        origin: String,
+    },
     /// A typed setting (boolean, number, path) could not be parsed or is out of range.
     InvalidSetting {
         /// The configuration key.
         key: &'static str,
         /// Why (never the value when the key is a secret).
+        reason: String,
+    },
+    /// A file named by a key (CA bundle, client certificate, private key) cannot be read.
+    UnreadableFile {
+        /// The key naming the file, e.g. `api.certificate.ca_file`.
+        key: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Where the key was set, when known.
+        origin: Option<String>,
+        /// Why (the kind of I/O error).
         reason: String,
     },
     /// A configuration file could not be read or parsed.
@@ -112,6 +139,10 @@ impl fmt::Display for ConfigError {
             ConfigError::Missing { key, searched } => {
                 write!(f, "`{key}` is not set (looked in: {searched})")
             }
+            ConfigError::MissingKeys { keys, searched } => {
+                let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                write!(f, "{} are not set (looked in: {searched})", names.join(", "))
+            }
             ConfigError::Empty { key, origin } => write!(f, "`{key}` is empty ({origin})"),
             ConfigError::InvalidCharacter {
                 key,
@@ -125,15 +156,29 @@ impl fmt::Display for ConfigError {
                 f,
                 "`api.user_name` contains `:`, which cannot appear in user_name:service_key ({origin})"
             ),
-            ConfigError::TlsRequired { scheme } => write!(
+            ConfigError::TlsRequired { scheme, origin } => write!(
                 f,
-                "`api.url` must use https (TLS is required for credentials), got{}",
+                "`api.url` must use https (TLS is required for credentials), got{} ({origin})",
                 shown_scheme(scheme)
             ),
-            ConfigError::InvalidUrl { reason } => {
-                write!(f, "`api.url` is not a valid URL: {reason}")
+            ConfigError::InvalidUrl { reason, origin } => {
+                write!(f, "`api.url` is not a valid URL ({origin}): {reason}")
             }
-            ConfigError::InvalidToken(e) => write!(f, "`api.token` is malformed: {e}"),
+            ConfigError::InvalidToken { error, origin } => {
+                write!(f, "`api.token` is malformed ({origin}): {error}")
+            }
+            ConfigError::UnreadableFile {
+                key,
+                path,
+                origin,
+                reason,
+            } => {
+                write!(f, "`{key}` names {}, which cannot be read: {reason}", path.display())?;
+                match origin {
+                    Some(origin) => write!(f, " (set in {origin})"),
+                    None => Ok(()),
+                }
+            }
             ConfigError::InvalidSetting { key, reason } => {
                 write!(f, "`{key}` is invalid: {reason}")
             }
@@ -150,8 +195,12 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl From<TokenError> for ConfigError {
-    fn from(e: TokenError) -> Self {
-        ConfigError::InvalidToken(e)
+    /// A token passed directly as an argument (the loader names other sources itself).
+    fn from(error: TokenError) -> Self {
+        ConfigError::InvalidToken {
+            error,
+            origin: crate::config::Origin::Argument.to_string(),
+        }
     }
 }
 

@@ -9,7 +9,9 @@
 
 pub mod config;
 pub mod credentials;
+pub mod diagnostics;
 pub mod error;
+pub mod events;
 pub mod headers;
 pub mod host_tls;
 pub mod secret;
@@ -38,6 +40,8 @@ pub mod ffi;
 mod jni;
 
 pub use config::{ConfigSources, Configuration, Origin, Provenance};
+pub use diagnostics::ConfigWarning;
+pub use events::{Level, Record, Sink};
 pub use credentials::{ApiUrl, Credentials};
 pub use error::{ConfigError, TokenError};
 pub use headers::{Accept, AuthHeaders, Base64Alphabet, HeaderOptions};

@@ -14,6 +14,7 @@ use arc_swap::{ArcSwap, ArcSwapOption, Guard};
 use crate::config::{ConfigSources, Configuration};
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
+use crate::events::{Level, event, names};
 use crate::headers::{AuthHeaders, HeaderOptions};
 use crate::secret::Fingerprint;
 use crate::signing::{SigningKey, SigningState};
@@ -243,28 +244,69 @@ impl CredentialStore {
     }
 
     /// Replaces one or both layers (`None` keeps that layer); both change atomically.
+    /// Logs `credentials.rotated` (INFO) with the changed fingerprints.
     pub fn rotate(
         &self,
         service_key: Option<&str>,
         api_key: Option<&str>,
     ) -> Result<RotationReport, ConfigError> {
-        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let next = self
-            .current
-            .load()
-            .credentials()
-            .rotated(service_key, api_key)?;
-        Ok(self.swap_locked(next))
+        let report = {
+            let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let next = self
+                .current
+                .load()
+                .credentials()
+                .rotated(service_key, api_key)?;
+            self.swap_locked(next)
+        };
+        event!(
+            Level::Info,
+            names::CREDENTIALS_ROTATED,
+            "credentials rotated: {report}"
+        );
+        Ok(report)
     }
 
-    /// Replaces all credentials at once.
+    /// Replaces all credentials at once. Logs `credentials.rotated` (INFO).
     pub fn replace(&self, credentials: Credentials) -> RotationReport {
-        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        self.swap_locked(credentials)
+        let report = {
+            let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            self.swap_locked(credentials)
+        };
+        event!(
+            Level::Info,
+            names::CREDENTIALS_ROTATED,
+            "credentials replaced: {report}"
+        );
+        report
     }
 
     /// Re-reads the configured sources; swaps only if a key changed, and says which.
+    /// Logs `credentials.reloaded` (INFO when a key changed, DEBUG when none did) or
+    /// `credentials.reload_failed` (WARN).
     pub fn reload(&self) -> Result<RotationReport, ConfigError> {
+        let result = self.reload_locked();
+        match &result {
+            Ok(report) if report.changed() => event!(
+                Level::Info,
+                names::CREDENTIALS_RELOADED,
+                "credentials reloaded: {report}"
+            ),
+            Ok(report) => event!(
+                Level::Debug,
+                names::CREDENTIALS_RELOADED,
+                "credentials reloaded: {report}"
+            ),
+            Err(error) => event!(
+                Level::Warn,
+                names::CREDENTIALS_RELOAD_FAILED,
+                "reloading the configuration failed; the credentials in use stay: {error}"
+            ),
+        }
+        result
+    }
+
+    fn reload_locked(&self) -> Result<RotationReport, ConfigError> {
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let Some(sources) = &self.sources else {
             return Ok(RotationReport {

@@ -208,8 +208,12 @@ fn malformed_tokens_name_the_problem() {
             .environment_value("CONTRAST__API__TOKEN", bad)
             .load()
             .unwrap_err();
-        assert!(matches!(err, ConfigError::InvalidToken(_)), "{err:?}");
+        assert!(matches!(err, ConfigError::InvalidToken { .. }), "{err:?}");
         let text = format!("{err} {err:?}");
+        assert!(
+            text.contains("environment CONTRAST__API__TOKEN"),
+            "{text} should name the token's source"
+        );
         assert!(text.contains(needle), "{text} should name {needle}");
         assert!(!text.contains(secret), "{text} leaks the secret");
     }
@@ -222,7 +226,10 @@ fn malformed_tokens_name_the_problem() {
         .unwrap_err();
     assert_eq!(
         err,
-        ConfigError::InvalidToken(TokenError::MissingField("service_key"))
+        ConfigError::InvalidToken {
+            error: TokenError::MissingField("service_key"),
+            origin: "environment CONTRAST__API__TOKEN".into(),
+        }
     );
 }
 

@@ -119,7 +119,7 @@ pub extern "C" fn contrast_result_message(result: u32) -> *const c_char {
 pub(crate) fn config_result(error: &ConfigError) -> contrast_result {
     match error {
         ConfigError::TlsRequired { .. } => contrast_result::TlsRequired,
-        ConfigError::InvalidToken(_) => contrast_result::InvalidToken,
+        ConfigError::InvalidToken { .. } => contrast_result::InvalidToken,
         ConfigError::Empty { .. }
         | ConfigError::InvalidCharacter { .. }
         | ConfigError::ColonInUserName { .. }
@@ -161,6 +161,7 @@ mod tests {
     fn config_errors_map_to_specific_results() {
         let tls = ConfigError::TlsRequired {
             scheme: "http".into(),
+            origin: "argument".into(),
         };
         assert_eq!(config_result(&tls), contrast_result::TlsRequired);
         let missing = ConfigError::Missing {

@@ -133,6 +133,7 @@ mod tests {
         assert_eq!(send_result(&tls), contrast_result::Tls);
         let tls_required = SendError::Config(crate::error::ConfigError::TlsRequired {
             scheme: "http".into(),
+            origin: "argument".into(),
         });
         assert_eq!(send_result(&tls_required), contrast_result::TlsRequired);
     }

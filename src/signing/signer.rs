@@ -8,6 +8,7 @@ use ring::rand::SystemRandom;
 
 use hmac::Mac;
 
+use crate::events::{Level, event, names};
 use crate::signing::base::{self, LABEL, PREVIOUS_LABEL};
 use crate::signing::digest::{content_digest, push_base64_32};
 use crate::signing::error::SignError;
@@ -120,7 +121,21 @@ impl Signer {
             part: "nonce",
             reason: "the system random generator failed",
         })?;
-        self.sign_with_nonce(message, current, previous, created, nonce)
+        let signed = self.sign_with_nonce(message, current, previous, created, nonce)?;
+        event!(
+            Level::Trace,
+            names::SIGNING_SIGNED,
+            "signed {} {} at {created} with signing key {}{}",
+            message.method,
+            message.url,
+            current.fingerprints().signing_key,
+            if signed.signature.contains(", ") {
+                " and the previous key"
+            } else {
+                ""
+            }
+        );
+        Ok(signed)
     }
 
     /// Signs with the current snapshot of `store`, adding `contrast-prev` with the

@@ -15,6 +15,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod connection;
 mod error;
 pub mod http_date;
 mod retry;
@@ -30,6 +31,7 @@ use ureq::http::{self, HeaderValue};
 pub use error::SendError;
 pub use settings::{ClientOptions, TransportSettings};
 
+use crate::events::{Level, event, names};
 use crate::store::{CredentialStore, Snapshot};
 use retry::{Backoff, Outcome};
 
@@ -58,7 +60,8 @@ pub struct SendResult {
     pub body: Vec<u8>,
 }
 
-/// Running totals of one client (for diagnostics and the demo's summary).
+/// Running totals of one client (for diagnostics and the demo's summary), read without
+/// locks (each is an atomic counter; a read is a consistent value per field).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ClientCounters {
     /// Reports acknowledged.
@@ -71,6 +74,10 @@ pub struct ClientCounters {
     pub retries: u64,
     /// Credential reloads after a refused key.
     pub reloads: u64,
+    /// New connections, each with a TLS handshake (reused keep-alive connections excluded).
+    pub handshakes: u64,
+    /// Responses refusing the credentials (401, 403, 412), whether or not a reload helped.
+    pub rejections: u64,
 }
 
 #[derive(Default)]
@@ -80,6 +87,8 @@ struct Counters {
     requests: AtomicU64,
     retries: AtomicU64,
     reloads: AtomicU64,
+    handshakes: Arc<AtomicU64>,
+    rejections: AtomicU64,
 }
 
 /// Sends reports to the Contrast server with the store's current credentials.
@@ -108,14 +117,15 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// A client for `store`'s server (its `api.url`) with the given transport settings.
     /// Fails on unusable certificate files or proxy settings. A dangerous setting
-    /// (`ignore_cert_errors`) is accepted with a warning on stderr.
+    /// (`ignore_cert_errors`) is accepted and logged (WARN `tls.verification_disabled`).
     pub fn new(
         store: Arc<CredentialStore>,
         settings: TransportSettings,
     ) -> Result<Client, SendError> {
-        let agent = settings.build_agent()?;
+        let counters = Counters::default();
+        let agent = settings.build_agent_counting(Arc::clone(&counters.handshakes))?;
         for warning in settings.warnings() {
-            let _ = writeln!(std::io::stderr(), "contrast-auth: WARNING: {warning}");
+            event!(Level::Warn, names::TLS_VERIFICATION_DISABLED, "{warning}");
         }
         let signer = settings
             .options
@@ -127,7 +137,7 @@ impl Client {
             settings,
             signer,
             clock_skew: AtomicI64::new(0),
-            counters: Counters::default(),
+            counters,
             report_ids: ReportIds::new(),
         })
     }
@@ -156,6 +166,8 @@ impl Client {
             requests: c.requests.load(Ordering::Relaxed),
             retries: c.retries.load(Ordering::Relaxed),
             reloads: c.reloads.load(Ordering::Relaxed),
+            handshakes: c.handshakes.load(Ordering::Relaxed),
+            rejections: c.rejections.load(Ordering::Relaxed),
         }
     }
 
@@ -171,11 +183,37 @@ impl Client {
         body: &[u8],
     ) -> Result<SendResult, SendError> {
         let result = self.send_report(method, path, content_type, body);
-        let counter = match &result {
-            Ok(_) => &self.counters.acknowledged,
-            Err(_) => &self.counters.failed,
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
+        match &result {
+            Ok(sent) => {
+                self.counters.acknowledged.fetch_add(1, Ordering::Relaxed);
+                event!(
+                    Level::Trace,
+                    names::TRANSPORT_SENT,
+                    "report {} acknowledged: HTTP {} after {} attempt(s) in {} ms (generation {})",
+                    sent.report_id,
+                    sent.status,
+                    sent.attempts,
+                    sent.elapsed.as_millis(),
+                    sent.generation
+                );
+            }
+            Err(error) => {
+                self.counters.failed.fetch_add(1, Ordering::Relaxed);
+                if let SendError::Tls { reason } = error {
+                    event!(
+                        Level::Error,
+                        names::TLS_HANDSHAKE_FAILED,
+                        "TLS with {} failed: {reason}",
+                        self.store.load_snapshot().credentials().url()
+                    );
+                }
+                event!(
+                    Level::Warn,
+                    names::TRANSPORT_FAILED,
+                    "{method} {path} not acknowledged: {error}"
+                );
+            }
+        }
         result
     }
 
@@ -256,12 +294,21 @@ impl Client {
                     return Err(error);
                 }
                 Outcome::Rejected(status) => {
+                    self.counters.rejections.fetch_add(1, Ordering::Relaxed);
+                    let fingerprints = snapshot.fingerprints();
                     let current = self.store.snapshot().generation();
                     if current != snapshot.generation() && generation_retries < 3 {
                         // Rotated while this request was in flight: send with the new keys.
                         generation_retries += 1;
+                        event!(
+                            Level::Warn,
+                            names::TRANSPORT_REJECTED,
+                            "HTTP {status} on attempt {attempts} ({fingerprints}); the keys were \
+                             rotated meanwhile (generation {current}): sending again"
+                        );
                         continue;
                     }
+                    let hint = error::rejection_hint(status);
                     if !reloaded {
                         reloaded = true;
                         self.counters.reloads.fetch_add(1, Ordering::Relaxed);
@@ -270,13 +317,25 @@ impl Client {
                         let moved = self.store.snapshot().generation() != snapshot.generation();
                         let skew_corrected = self.clock_skew() != skew_before;
                         if changed || moved || skew_corrected {
+                            event!(
+                                Level::Warn,
+                                names::TRANSPORT_REJECTED,
+                                "HTTP {status} on attempt {attempts} ({fingerprints}): {hint}; \
+                                 credentials reloaded, sending again"
+                            );
                             continue;
                         }
                     }
+                    event!(
+                        Level::Warn,
+                        names::TRANSPORT_REJECTED,
+                        "HTTP {status} on attempt {attempts} ({fingerprints}): {hint}; no other \
+                         credentials to try"
+                    );
                     return Err(SendError::CredentialsRejected {
                         status,
-                        fingerprints: snapshot.fingerprints(),
-                        hint: error::rejection_hint(status),
+                        fingerprints,
+                        hint,
                         attempts,
                     });
                 }
@@ -286,13 +345,20 @@ impl Client {
                     if attempts >= options.max_attempts || remaining.is_zero() {
                         return Err(error.finish(attempts, elapsed));
                     }
-                    let wait = match wait {
+                    let (wait, why) = match wait {
                         Some(asked) if asked > remaining => {
                             return Err(error.with_retry_after(asked, attempts, elapsed));
                         }
-                        Some(asked) => asked,
-                        None => backoff.next_wait().min(remaining),
+                        Some(asked) => (asked, "as the server asked (Retry-After)"),
+                        None => (backoff.next_wait().min(remaining), "backoff"),
                     };
+                    event!(
+                        Level::Debug,
+                        names::TRANSPORT_RETRY,
+                        "attempt {attempts} of {} failed ({error}); retrying in {} ms ({why})",
+                        options.max_attempts,
+                        wait.as_millis()
+                    );
                     std::thread::sleep(wait);
                 }
             }
@@ -407,7 +473,24 @@ impl Client {
         } else {
             0
         };
-        self.clock_skew.store(skew, Ordering::Relaxed);
+        let before = self.clock_skew.swap(skew, Ordering::Relaxed);
+        if before != skew {
+            if skew == 0 {
+                event!(
+                    Level::Info,
+                    names::TRANSPORT_CLOCK_SKEW,
+                    "the server clock agrees with the local clock again; signature times are no \
+                     longer corrected (was {before:+} s)"
+                );
+            } else {
+                event!(
+                    Level::Info,
+                    names::TRANSPORT_CLOCK_SKEW,
+                    "the server clock is {skew:+} s from the local clock (Date header); \
+                     signature times are corrected by {skew:+} s"
+                );
+            }
+        }
     }
 }
 

@@ -29,6 +29,16 @@ pub(super) enum RetryableError {
     Timeout,
 }
 
+impl std::fmt::Display for RetryableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RetryableError::Status(status) => write!(f, "HTTP {status}"),
+            RetryableError::Network(reason) => f.write_str(reason),
+            RetryableError::Timeout => f.write_str("timed out"),
+        }
+    }
+}
+
 impl RetryableError {
     pub(super) fn finish(self, attempts: u32, elapsed: Duration) -> SendError {
         match self {
@@ -113,11 +123,18 @@ pub(super) fn classify_error(error: ureq::Error) -> Outcome {
                     reason: tls_reason(tls),
                 });
             }
+            if let Some(failure) = e
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<super::connection::ResolveFailure>())
+            {
+                return retry(RetryableError::Network(failure.to_string()));
+            }
             match e.kind() {
                 std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
                     retry(RetryableError::Timeout)
                 }
-                kind => retry(RetryableError::Network(format!("I/O error: {kind}"))),
+                // The OS message (e.g. "Connection refused (os error 111)"), never data.
+                _ => retry(RetryableError::Network(format!("I/O error: {e}"))),
             }
         }
         E::Rustls(e) => Outcome::Fatal(SendError::Tls {
@@ -132,6 +149,7 @@ pub(super) fn classify_error(error: ureq::Error) -> Outcome {
         E::RequireHttpsOnly(_) | E::TlsRequired => {
             Outcome::Fatal(SendError::Config(crate::error::ConfigError::TlsRequired {
                 scheme: "http".into(),
+                origin: "the request URL".into(),
             }))
         }
         E::BadUri(reason) => Outcome::Fatal(SendError::InvalidRequest {

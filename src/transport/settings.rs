@@ -4,8 +4,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
+use ureq::unversioned::transport::Connector;
 use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig, TlsProvider};
 
 use crate::config::{CertificateSettings, Configuration, DEFAULT_TIMEOUT_MS, ProxySettings, keys};
@@ -133,7 +135,8 @@ impl TransportSettings {
         out
     }
 
-    /// Warnings about dangerous settings (each is also printed once to stderr by the client).
+    /// Warnings about dangerous settings (each is also logged by the client as a WARN
+    /// `tls.verification_disabled` record).
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.certificate.ignore_cert_errors {
@@ -149,13 +152,22 @@ impl TransportSettings {
     /// Builds the ureq agent: HTTPS only, no redirects, keep-alive, the configured trust,
     /// client certificate, proxy and timeouts. Reads the certificate files.
     pub fn build_agent(&self) -> Result<ureq::Agent, ConfigError> {
+        self.build_agent_counting(Arc::new(AtomicU64::new(0)))
+    }
+
+    /// [`TransportSettings::build_agent`], counting every new connection (TLS handshake)
+    /// in `handshakes`.
+    pub(crate) fn build_agent_counting(
+        &self,
+        handshakes: Arc<AtomicU64>,
+    ) -> Result<ureq::Agent, ConfigError> {
         let mut tls = TlsConfig::builder()
             .provider(TlsProvider::Rustls)
             .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()));
         // `ca_file` and the host's trust anchors together; the platform's store only when
         // neither is given.
         let mut roots = match &self.certificate.ca_file {
-            Some(path) => read_certificates(path, keys::CERTIFICATE_CA_FILE)?,
+            Some(path) => read_certificates(path, keys::CERTIFICATE_CA_FILE, &self.certificate)?,
             None => Vec::new(),
         };
         roots.extend(
@@ -173,8 +185,8 @@ impl TransportSettings {
             tls.root_certs(RootCerts::WebPki)
         };
         if let Some((cert_file, key_file)) = &self.certificate.client_identity {
-            let chain = read_certificates(cert_file, keys::CERTIFICATE_CERT_FILE)?;
-            let key = read_private_key(key_file)?;
+            let chain = read_certificates(cert_file, keys::CERTIFICATE_CERT_FILE, &self.certificate)?;
+            let key = read_private_key(key_file, &self.certificate)?;
             tls = tls.client_cert(Some(ClientCert::new_with_certs(&chain, key)));
         } else if let Some(identity) = &self.certificate.host_client_identity {
             let chain: Vec<Certificate<'static>> = identity
@@ -213,7 +225,15 @@ impl TransportSettings {
             .timeout_recv_response(Some(self.timeout))
             .timeout_recv_body(Some(self.timeout))
             .build();
-        Ok(ureq::Agent::new_with_config(config))
+        let connector = Connector::chain(
+            ureq::unversioned::transport::DefaultConnector::new(),
+            super::connection::CountingConnector { handshakes },
+        );
+        Ok(ureq::Agent::with_parts(
+            config,
+            connector,
+            super::connection::NamingResolver::default(),
+        ))
     }
 }
 
@@ -234,10 +254,17 @@ fn system_has_roots() -> bool {
     *HAS_ROOTS
 }
 
-fn read_pem(path: &Path) -> Result<Vec<u8>, ConfigError> {
-    std::fs::read(path).map_err(|e| ConfigError::File {
+/// Reads the file named by `key`; an error names the key, the file and where it was set.
+fn read_pem(
+    path: &Path,
+    key: &'static str,
+    certificate: &CertificateSettings,
+) -> Result<Vec<u8>, ConfigError> {
+    std::fs::read(path).map_err(|e| ConfigError::UnreadableFile {
+        key,
         path: path.to_path_buf(),
-        reason: format!("cannot read: {}", e.kind()),
+        origin: certificate.origin_of(key).map(ToString::to_string),
+        reason: e.kind().to_string(),
     })
 }
 
@@ -245,8 +272,9 @@ fn read_pem(path: &Path) -> Result<Vec<u8>, ConfigError> {
 fn read_certificates(
     path: &Path,
     key: &'static str,
+    certificate: &CertificateSettings,
 ) -> Result<Vec<Certificate<'static>>, ConfigError> {
-    let pem = read_pem(path)?;
+    let pem = read_pem(path, key, certificate)?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {
@@ -269,8 +297,11 @@ fn read_certificates(
     Ok(certs)
 }
 
-fn read_private_key(path: &Path) -> Result<PrivateKey<'static>, ConfigError> {
-    let pem = zeroize::Zeroizing::new(read_pem(path)?);
+fn read_private_key(
+    path: &Path,
+    certificate: &CertificateSettings,
+) -> Result<PrivateKey<'static>, ConfigError> {
+    let pem = zeroize::Zeroizing::new(read_pem(path, keys::CERTIFICATE_KEY_FILE, certificate)?);
     for item in ureq::tls::parse_pem(&pem) {
         if let Ok(PemItem::PrivateKey(key)) = item {
             return Ok(key);

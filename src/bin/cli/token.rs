@@ -157,7 +157,7 @@ fn decode(args: DecodeArgs) -> Exit {
     };
     let fields = match token::decode(text.expose_secret()) {
         Ok(f) => f,
-        Err(e) => return super::config_failure(&ConfigError::InvalidToken(e)),
+        Err(e) => return super::config_failure(&ConfigError::from(e)),
     };
     let url_check = contrast_auth::ApiUrl::parse(fields.url.expose_secret());
     if args.json {
