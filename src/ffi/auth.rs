@@ -59,6 +59,11 @@ impl contrast_auth {
             .as_ref()
     }
 
+    /// The report client if a send already built it (counters read it without building).
+    pub(crate) fn client_if_built(&self) -> Option<&Client> {
+        self.client.get().and_then(|built| built.as_ref().ok())
+    }
+
     /// Moves the handle to the heap and writes it to `out`.
     pub(crate) fn publish(self, out: std::ptr::NonNull<*mut contrast_auth>) {
         // SAFETY: `out` was checked non-NULL and is writable per every constructor's contract.

@@ -22,7 +22,9 @@
 
 mod auth;
 mod boundary;
+mod counters;
 mod headers;
+mod log;
 mod result;
 mod send;
 mod sign;
@@ -30,7 +32,9 @@ mod trust;
 mod version;
 
 pub use auth::*;
+pub use counters::*;
 pub use headers::*;
+pub use log::*;
 pub use result::*;
 pub use send::*;
 pub use sign::*;

@@ -30,10 +30,14 @@ pub struct ServeArgs {
     /// port is printed as `proxy_port`.
     #[arg(long, value_name = "USER:PASS")]
     proxy: Option<String>,
-    /// Answer the first requests with these statuses, one per request in order, before
-    /// checking anything (e.g. `--fault 503 --fault 401` to exercise retries and reloads).
-    #[arg(long, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(100..=599))]
+    /// Answer the first requests with these statuses, in order, one per request (e.g.
+    /// `--fault 503` makes the first report be retried); repeat for several.
+    #[arg(long, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(100..600))]
     fault: Vec<u16>,
+    /// Run the server's clock (its `Date` header and signature checks) this many seconds
+    /// ahead of the real one (negative: behind).
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true, default_value_t = 0)]
+    clock_offset: i64,
 }
 
 /// Runs `test-server`.
@@ -60,12 +64,13 @@ pub fn run(args: ServeArgs) -> Exit {
             return Exit::Usage;
         }
     };
-    for &status in &args.fault {
+    for status in &args.fault {
         server.inject(Fault::Status {
-            status,
+            status: *status,
             retry_after: None,
         });
     }
+    server.set_clock_offset(args.clock_offset);
     if let Err(e) = server.write_ca_file(&args.ca_out) {
         eprintln!(
             "contrast-auth: cannot write {}: {}",
