@@ -741,3 +741,245 @@ fn check_and_sign_work_for_non_ascii_user_names() {
         );
     }
 }
+
+// ---- Diagnostics (issue 15): unknown keys, every missing key, sources in errors, DNS,
+// real attempt counts, the hint once, unreadable files, the /Contrast path.
+
+/// Runs the binary in `dir` with only `env` set.
+fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_contrast-auth"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    Output {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_str(out.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", out.all()))
+}
+
+#[test]
+fn check_prints_unknown_keys_first_with_the_closest_known_key() {
+    let s = setup();
+    // A misspelled CA key: the CA is dropped, so the TLS check fails (exit 4), but the
+    // first thing printed says why.
+    let yaml = format!(
+        "api:\n  url: {}\n  user_name: {USER}\n  service_key: {SERVICE_KEY}\n  api_key: {API_KEY}\n  api_kye: x\n  certificate:\n    ca_flie: {}\nagent:\n  logger:\n    levle: debug\nserver:\n  nmae: x\n",
+        s.server.url(),
+        s.dir.path().join("ca.pem").display()
+    );
+    std::fs::write(s.dir.path().join("contrast_security.yaml"), yaml).unwrap();
+    let env = [("CONTRAST__API__PROXY__ENABEL", "true")];
+    let out = run_env(s.dir.path(), &["check"], &env);
+    assert_eq!(out.code, 4, "{}", out.all());
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines.len() > 3, "{}", out.stdout);
+    let first: Vec<&str> = lines[..3].to_vec();
+    assert!(first.iter().all(|l| l.starts_with("warning: ")), "{first:?}");
+    let text = first.join("\n");
+    assert!(
+        text.contains("`api.certificate.ca_flie`")
+            && text.contains("did you mean `api.certificate.ca_file`?"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `api.api_key`?"), "{text}");
+    assert!(
+        text.contains("`api.proxy.enabel` in environment CONTRAST__API__PROXY__ENABEL")
+            && text.contains("did you mean `api.proxy.enable`?"),
+        "{text}"
+    );
+    assert!(!out.stdout.contains("levle") && !out.stdout.contains("nmae"));
+    assert_no_secret(&out.all());
+
+    let out = run_env(s.dir.path(), &["check", "--json"], &env);
+    assert_eq!(out.code, 4);
+    let value = json_of(&out);
+    let warnings = value["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    let ca = warnings
+        .iter()
+        .find(|w| w["key"] == "api.certificate.ca_flie")
+        .expect("the CA typo");
+    assert_eq!(ca["event"], "config.unknown_key");
+    assert_eq!(ca["suggestion"], "api.certificate.ca_file");
+    assert!(ca["origin"].as_str().unwrap().ends_with("contrast_security.yaml"));
+    // Also when loading fails (nothing else set): the warnings still come first.
+    let empty = tempfile::tempdir().unwrap();
+    let out = run_env(empty.path(), &["check"], &[("CONTRAST__API__SERVICE_KEE", "x")]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stdout.starts_with("warning: unknown configuration key `api.service_kee`")
+            && out.stdout.contains("did you mean `api.service_key`?"),
+        "{}",
+        out.all()
+    );
+    let out = run_env(
+        empty.path(),
+        &["check", "--json"],
+        &[("CONTRAST__API__SERVICE_KEE", "x")],
+    );
+    assert_eq!(json_of(&out)["warnings"][0]["key"], "api.service_kee");
+}
+
+#[test]
+fn check_names_every_missing_key_at_once() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = run_env(
+        empty.path(),
+        &["check"],
+        &[("CONTRAST__API__URL", "https://teamserver.example/Contrast")],
+    );
+    assert_eq!(out.code, 2);
+    for key in ["api.user_name", "api.service_key", "api.api_key"] {
+        assert!(out.stderr.contains(&format!("`{key}`")), "{}", out.stderr);
+    }
+    assert!(out.stderr.contains("are not set"), "{}", out.stderr);
+    assert!(!out.stderr.contains("`api.url`"), "{}", out.stderr);
+    let out = run_env(empty.path(), &["check", "--json"], &[]);
+    let message = json_of(&out)["error"]["message"].as_str().unwrap().to_string();
+    for key in ["api.url", "api.user_name", "api.service_key", "api.api_key"] {
+        assert!(message.contains(key), "{message}");
+    }
+}
+
+#[test]
+fn check_refuses_http_first_naming_the_source() {
+    let empty = tempfile::tempdir().unwrap();
+    // Nothing else is set: the http:// URL is what is reported.
+    let env = [("CONTRAST__API__URL", "http://teamserver.example/Contrast")];
+    let out = run_env(empty.path(), &["check"], &env);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("https") && out.stderr.contains("environment CONTRAST__API__URL"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("not set"), "{}", out.stderr);
+    let out = run_env(empty.path(), &["check", "--json"], &env);
+    let message = json_of(&out)["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("environment CONTRAST__API__URL"), "{message}");
+}
+
+#[test]
+fn check_names_the_source_of_a_bad_token() {
+    let empty = tempfile::tempdir().unwrap();
+    let env = [("CONTRAST__API__TOKEN", "bm90IGpzb24=")];
+    let out = run_env(empty.path(), &["check"], &env);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("api.token") && out.stderr.contains("environment CONTRAST__API__TOKEN"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("bm90IGpzb24="));
+    let out = run_env(empty.path(), &["check", "--json"], &env);
+    let message = json_of(&out)["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("environment CONTRAST__API__TOKEN"), "{message}");
+}
+
+#[test]
+fn check_says_when_a_host_cannot_be_resolved_and_counts_attempts() {
+    let s = setup();
+    s.write_config_url(
+        "https://teamserver.example/Contrast",
+        SERVICE_KEY,
+        API_KEY,
+        true,
+    );
+    let out = s.run(&["check"]);
+    assert_eq!(out.code, 4, "{}", out.all());
+    assert!(
+        out.stdout.contains("cannot resolve host teamserver.example: "),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("after 2 attempt(s)"), "{}", out.stdout);
+    assert!(!out.stdout.contains("uncategorized"), "{}", out.stdout);
+    let out = s.run(&["check", "--json"]);
+    let value = json_of(&out);
+    assert_eq!(value["attempts"], 2, "{value}");
+    assert!(
+        value["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot resolve host teamserver.example: "),
+        "{value}"
+    );
+}
+
+#[test]
+fn a_rejection_hint_is_printed_once_and_json_counts_attempts() {
+    let s = setup();
+    s.write_config(SERVICE_KEY, "WRONGAPIKEY000", true);
+    let out = s.run(&["check"]);
+    assert_eq!(out.code, 3, "{}", out.all());
+    assert_eq!(
+        out.stdout.matches("authentication failed").count(),
+        1,
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("what to check"), "{}", out.stdout);
+    let value = json_of(&s.run(&["check", "--json"]));
+    // One request, a reload that changed nothing, no second request.
+    assert_eq!(value["attempts"], 1, "{value}");
+    let error = value["error"].to_string();
+    assert_eq!(error.matches("authentication failed").count(), 1, "{error}");
+}
+
+#[test]
+fn an_unreadable_ca_file_names_its_key_and_source() {
+    let s = setup();
+    let yaml = format!(
+        "api:\n  url: {}\n  user_name: {USER}\n  service_key: {SERVICE_KEY}\n  api_key: {API_KEY}\n",
+        s.server.url()
+    );
+    std::fs::write(s.dir.path().join("contrast_security.yaml"), yaml).unwrap();
+    let env = [("CONTRAST__API__CERTIFICATE__CA_FILE", "/nonexistent.pem")];
+    let out = run_env(s.dir.path(), &["check"], &env);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stdout.contains("`api.certificate.ca_file` names /nonexistent.pem")
+            && out
+                .stdout
+                .contains("environment CONTRAST__API__CERTIFICATE__CA_FILE"),
+        "{}",
+        out.stdout
+    );
+    let value = json_of(&run_env(s.dir.path(), &["check", "--json"], &env));
+    let message = value["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("api.certificate.ca_file")
+            && message.contains("CONTRAST__API__CERTIFICATE__CA_FILE"),
+        "{message}"
+    );
+    assert_eq!(value["attempts"], 0);
+}
+
+#[test]
+fn a_url_without_the_contrast_path_gives_a_warning() {
+    let s = setup();
+    let root = s.server.url().trim_end_matches("/Contrast").to_string();
+    s.write_config_url(&root, SERVICE_KEY, API_KEY, true);
+    let out = s.run(&["check"]);
+    assert!(
+        out.stdout.starts_with("warning: `api.url`") && out.stdout.contains("/Contrast"),
+        "{}",
+        out.all()
+    );
+    let value = json_of(&s.run(&["check", "--json"]));
+    assert_eq!(value["warnings"][0]["event"], "config.url_path", "{value}");
+    // With the path: no warning.
+    s.write_config(SERVICE_KEY, API_KEY, true);
+    let value = json_of(&s.run(&["check", "--json"]));
+    assert_eq!(value["warnings"], serde_json::json!([]), "{value}");
+    assert_eq!(value["attempts"], 1);
+}

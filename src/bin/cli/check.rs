@@ -5,8 +5,9 @@ use std::time::Instant;
 
 use contrast_auth::config::keys;
 use contrast_auth::transport::{Client, SendError, TransportSettings};
+use contrast_auth::{ConfigWarning, CredentialStore, HeaderOptions};
 
-use super::{Exit, exit_for, load};
+use super::{Exit, exit_for};
 use crate::ConfigArgs;
 
 /// The profile endpoint, answered for any valid agent credentials.
@@ -31,9 +32,35 @@ pub struct CheckArgs {
     reveal: bool,
 }
 
+/// The warnings as JSON objects.
+fn warnings_json(warnings: &[ConfigWarning]) -> serde_json::Value {
+    warnings
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "event": w.event,
+                "key": w.key,
+                "origin": w.origin.to_string(),
+                "suggestion": w.suggestion,
+                "message": w.message,
+            })
+        })
+        .collect()
+}
+
+/// Prints the warnings, before anything else.
+fn print_warnings(warnings: &[ConfigWarning]) {
+    for warning in warnings {
+        println!("warning: {warning}");
+    }
+}
+
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> Exit {
-    let (store, configuration) = match load(&args.config) {
+    let sources = super::sources(&args.config);
+    // Scanned before loading, so they are shown even when loading fails.
+    let early_warnings = sources.unknown_keys();
+    let (store, configuration) = match CredentialStore::load(sources, HeaderOptions::default()) {
         Ok(loaded) => loaded,
         Err(error) => {
             if args.json {
@@ -42,14 +69,17 @@ pub fn run(args: CheckArgs) -> Exit {
                     serde_json::json!({
                         "ok": false,
                         "exit_code": Exit::Usage as u8,
+                        "warnings": warnings_json(&early_warnings),
                         "error": {"kind": "config", "message": error.to_string()},
                     })
                 );
                 return Exit::Usage;
             }
+            print_warnings(&early_warnings);
             return super::config_failure(&error);
         }
     };
+    let warnings = configuration.warnings().to_vec();
     let mut settings = TransportSettings::from_configuration(&configuration);
     // A diagnosis should be quick: one retry at most.
     settings.options.max_attempts = 2;
@@ -63,8 +93,14 @@ pub fn run(args: CheckArgs) -> Exit {
         .map(|p| (p.key.to_string(), p.origin.to_string()))
         .collect();
     let started = Instant::now();
-    let result = Client::new(Arc::new(store), settings)
-        .and_then(|client| client.send(&args.method, &args.path, "application/json", b""));
+    let (result, attempts) = match Client::new(Arc::new(store), settings) {
+        Ok(client) => {
+            let result = client.send(&args.method, &args.path, "application/json", b"");
+            // Every request made, whether the report was accepted or not.
+            (result, client.counters().requests)
+        }
+        Err(error) => (Err(error), 0),
+    };
     let elapsed = started.elapsed();
     let exit = match &result {
         Ok(_) => Exit::Ok,
@@ -72,21 +108,17 @@ pub fn run(args: CheckArgs) -> Exit {
     };
 
     if args.json {
-        let (status, attempts, error) = match &result {
-            Ok(sent) => (
-                Some(sent.status),
-                Some(sent.attempts),
-                serde_json::Value::Null,
-            ),
+        let (status, error) = match &result {
+            Ok(sent) => (Some(sent.status), serde_json::Value::Null),
             Err(e) => (
                 e.status(),
-                None,
                 serde_json::json!({"kind": e.kind(), "message": e.to_string(), "hint": hint(e)}),
             ),
         };
         let output = serde_json::json!({
             "ok": result.is_ok(),
             "exit_code": exit as u8,
+            "warnings": warnings_json(&warnings),
             "url": url,
             "method": args.method,
             "status": status,
@@ -107,6 +139,7 @@ pub fn run(args: CheckArgs) -> Exit {
         return exit;
     }
 
+    print_warnings(&warnings);
     println!("contrast-auth check");
     println!("  configuration");
     match &configuration.file {
@@ -143,7 +176,7 @@ pub fn run(args: CheckArgs) -> Exit {
         }
         Err(error) => {
             println!(
-                "  result         FAILED in {} ms: {error}",
+                "  result         FAILED in {} ms after {attempts} attempt(s): {error}",
                 elapsed.as_millis()
             );
             if let Some(hint) = hint(error) {
@@ -154,16 +187,14 @@ pub fn run(args: CheckArgs) -> Exit {
     exit
 }
 
-/// What to check for a failure, in words.
+/// What to check for a failure, in words (beyond what the error message already says: a
+/// rejection's message carries its hint, which is not repeated).
 fn hint(error: &SendError) -> Option<String> {
     Some(match error {
-        SendError::CredentialsRejected { status, hint, .. } => match status {
-            401 => format!(
-                "{hint}. Compare the fingerprints above with the keys shown in Contrast \
-                 (Organization Settings > API); `contrast-auth token decode` shows a token's."
-            ),
-            _ => hint.to_string(),
-        },
+        SendError::CredentialsRejected { .. } => "compare the fingerprints above with the keys \
+             shown in Contrast (Organization Settings > API); `contrast-auth token decode` \
+             shows a token's"
+            .into(),
         SendError::Tls { .. } => "the server certificate must chain to a trusted CA: for an \
              on-premises server set api.certificate.ca_file to its CA bundle (PEM)"
             .into(),
