@@ -175,8 +175,15 @@ pub fn run(args: CheckArgs) -> Exit {
             );
         }
         Err(error) => {
+            let message = error.to_string();
+            // Errors that do not say how many requests were made get the count here.
+            let count = if message.contains("attempt(s)") {
+                String::new()
+            } else {
+                format!(" after {attempts} attempt(s)")
+            };
             println!(
-                "  result         FAILED in {} ms after {attempts} attempt(s): {error}",
+                "  result         FAILED in {} ms{count}: {message}",
                 elapsed.as_millis()
             );
             if let Some(hint) = hint(error) {
