@@ -891,8 +891,10 @@ static int json_string(const char *line, const char *key, char *out, size_t cap)
     return 1;
 }
 
-/* Starts `CLI test-server --accept USER:SERVICE:API`; it serves until its stdin closes. */
-static int start_server(const char *cli, const char *work, struct server *s) {
+/* Starts `CLI test-server --accept USER:SERVICE:API ... EXTRA...` (EXTRA NULL-terminated, or
+ * NULL); it serves until its stdin closes. */
+static int start_server_with(const char *cli, const char *work, struct server *s,
+                             const char *const *extra) {
     memset(s, 0, sizeof *s);
     char ca_out[4096], accept[256];
     snprintf(ca_out, sizeof ca_out, "%s/test-server-ca.pem", work);
@@ -901,6 +903,12 @@ static int start_server(const char *cli, const char *work, struct server *s) {
     snprintf(accept_rotated, sizeof accept_rotated, "%s:%s:%s", USER, SERVICE, ROTATED_API);
     snprintf(accept_latin1, sizeof accept_latin1, "%s:%s:%s", LATIN1_USER, SERVICE, API);
     snprintf(accept_four_byte, sizeof accept_four_byte, "%s:%s:%s", FOUR_BYTE_USER, SERVICE, API);
+    const char *argv[40] = {cli, "test-server", "--accept", accept, "--accept", accept_rotated,
+                            "--accept", accept_latin1, "--accept", accept_four_byte,
+                            "--ca-out", ca_out};
+    int argc = 12;
+    for (int i = 0; extra && extra[i] && argc < 39; i++) argv[argc++] = extra[i];
+    argv[argc] = NULL;
     int to_child[2], from_child[2];
     if (pipe(to_child) != 0 || pipe(from_child) != 0) return 0;
     pid_t pid = fork();
@@ -912,8 +920,7 @@ static int start_server(const char *cli, const char *work, struct server *s) {
         close(to_child[1]);
         close(from_child[0]);
         close(from_child[1]);
-        execl(cli, cli, "test-server", "--accept", accept, "--accept", accept_rotated, "--accept",
-              accept_latin1, "--accept", accept_four_byte, "--ca-out", ca_out, (char *)NULL);
+        execv(cli, (char *const *)argv);
         _exit(127);
     }
     close(to_child[0]);
@@ -928,6 +935,10 @@ static int start_server(const char *cli, const char *work, struct server *s) {
     if (f) fclose(f);
     CHECK(ok, "test server started: %s", line);
     return ok;
+}
+
+static int start_server(const char *cli, const char *work, struct server *s) {
+    return start_server_with(cli, work, s, NULL);
 }
 
 static void stop_server(struct server *s) {
@@ -1212,12 +1223,252 @@ static void test_send(const char *const *server_args, int n_args, const char *wo
     }
 }
 
+/* ---------- logging: the log callback and counters ---------- */
+
+#define MAX_RECORDS 512
+
+struct captured {
+    uint32_t level;
+    char *event;
+    char *message;
+    pthread_t thread;
+};
+
+static struct {
+    pthread_mutex_t lock;
+    struct captured records[MAX_RECORDS];
+    int count;
+    int bad_lengths;
+    int overflow;
+    const contrast_auth *reenter; /* when set, the callback calls back into the library */
+} captured = {PTHREAD_MUTEX_INITIALIZER, {{0, NULL, NULL, 0}}, 0, 0, 0, NULL};
+
+static int userdata_tag;
+
+static void capture_record(void *userdata, uint32_t level, const char *event,
+                           const char *message, size_t message_len) {
+    if (captured.reenter) {
+        contrast_counters c;
+        contrast_auth_counters(captured.reenter, &c);
+    }
+    pthread_mutex_lock(&captured.lock);
+    if (userdata != &userdata_tag || strlen(message) != message_len) captured.bad_lengths++;
+    if (captured.count < MAX_RECORDS) {
+        struct captured *r = &captured.records[captured.count++];
+        r->level = level;
+        r->event = strdup(event);
+        r->message = strdup(message);
+        r->thread = pthread_self();
+    } else {
+        captured.overflow++;
+    }
+    pthread_mutex_unlock(&captured.lock);
+}
+
+static void clear_records(void) {
+    pthread_mutex_lock(&captured.lock);
+    for (int i = 0; i < captured.count; i++) {
+        free(captured.records[i].event);
+        free(captured.records[i].message);
+    }
+    captured.count = 0;
+    pthread_mutex_unlock(&captured.lock);
+}
+
+/* The first record of `event`, or NULL. */
+static const struct captured *record_of(const char *event) {
+    for (int i = 0; i < captured.count; i++)
+        if (strcmp(captured.records[i].event, event) == 0) return &captured.records[i];
+    return NULL;
+}
+
+static int count_of(const char *event) {
+    int n = 0;
+    for (int i = 0; i < captured.count; i++) n += strcmp(captured.records[i].event, event) == 0;
+    return n;
+}
+
+/* Called first in main: the callback works before any handle exists, and NULL turns it off. */
+static void test_log_callback_before_any_handle(void) {
+    contrast_set_log_callback(capture_record, &userdata_tag, CONTRAST_LOG_TRACE);
+    contrast_auth *auth = new_auth();
+    EXPECT(contrast_auth_rotate(auth, "ROTATEDBEFOREHANDLES", NULL), CONTRAST_RESULT_OK);
+    const struct captured *rotated = record_of("credentials.rotated");
+    CHECK(rotated != NULL, "a rotation record (%d records)", captured.count);
+    if (rotated) {
+        CHECK(rotated->level == CONTRAST_LOG_INFO, "level %u", rotated->level);
+        CHECK(strstr(rotated->message, "service_key") != NULL, "%s", rotated->message);
+    }
+    /* Filtered by level: WARN does not get INFO. */
+    contrast_set_log_callback(capture_record, &userdata_tag, CONTRAST_LOG_WARN);
+    int before = captured.count;
+    EXPECT(contrast_auth_rotate(auth, "ROTATEDAGAIN", NULL), CONTRAST_RESULT_OK);
+    CHECK(captured.count == before, "an INFO record passed a WARN filter");
+    /* NULL turns logging off; so does level 0. */
+    contrast_set_log_callback(NULL, NULL, CONTRAST_LOG_TRACE);
+    EXPECT(contrast_auth_rotate(auth, "ROTATEDTHIRD", NULL), CONTRAST_RESULT_OK);
+    contrast_set_log_callback(capture_record, &userdata_tag, 0);
+    EXPECT(contrast_auth_rotate(auth, "ROTATEDFOURTH", NULL), CONTRAST_RESULT_OK);
+    CHECK(captured.count == before, "records after logging was turned off");
+    contrast_set_log_callback(NULL, NULL, 0);
+    contrast_auth_free(auth);
+    clear_records();
+}
+
+static const char *WRONG_SERVICE = "WRONGSVCKEY8PLANTED";
+static const char *ROTATED_SERVICE = "ROTATEDSVCKEY5PLANTED";
+
+/* `text` and its padded, unpadded, standard and URL-safe base64 forms appear in no record. */
+static void check_absent(const char *text) {
+    char *encoded = base64((const unsigned char *)text, strlen(text));
+    char *forms[4];
+    forms[0] = strdup(text);
+    forms[1] = strdup(encoded);
+    forms[2] = strdup(encoded);
+    forms[2][strcspn(forms[2], "=")] = '\0';
+    forms[3] = strdup(forms[2]);
+    for (char *c = forms[3]; *c; c++) *c = *c == '+' ? '-' : *c == '/' ? '_' : *c;
+    for (int f = 0; f < 4; f++) {
+        for (int i = 0; i < captured.count; i++)
+            CHECK(strstr(captured.records[i].message, forms[f]) == NULL &&
+                      strstr(captured.records[i].event, forms[f]) == NULL,
+                  "a secret form leaked into %s: %s", captured.records[i].event,
+                  captured.records[i].message);
+        free(forms[f]);
+    }
+    free(encoded);
+}
+
+static void write_session_yaml(const char *path, const struct server *s, const char *service) {
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL, "open %s", path);
+    if (!f) return;
+    fprintf(f,
+            "api:\n  url: %s\n  user_name: %s\n  service_key: %s\n  api_key: %s\n"
+            "  certificate:\n    ca_file: %s\n",
+            s->url, USER, service, API, s->ca_file);
+    fclose(f);
+}
+
+#ifndef _WIN32
+/* A full session at TRACE: load, sign, send with a retry (503), a clock correction and a 401
+ * reload, rotate, send; the expected events on the calling thread, no secret in any form. */
+static void test_logging_session(const char *cli, const char *work) {
+    struct server s;
+    const char *extra[] = {"--accept", NULL, "--fault", "503", "--clock-offset", "60", NULL};
+    char accept[256];
+    snprintf(accept, sizeof accept, "%s:%s:%s", USER, ROTATED_SERVICE, API);
+    extra[1] = accept;
+    if (!start_server_with(cli, work, &s, extra)) return;
+    contrast_set_log_callback(capture_record, &userdata_tag, CONTRAST_LOG_TRACE);
+
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml, "%s/logging_session.yaml", work);
+    write_session_yaml(yaml, &s, WRONG_SERVICE);
+    clear_contrast_environment();
+    setenv("CONTRAST_CONFIG_PATH", yaml, 1);
+    contrast_auth *auth = NULL;
+    EXPECT(contrast_auth_from_environment(&auth), CONTRAST_RESULT_OK);
+    clear_contrast_environment();
+    if (!auth) {
+        stop_server(&s);
+        return;
+    }
+    write_session_yaml(yaml, &s, SERVICE);
+    contrast_counters counters;
+    memset(&counters, 0x5a, sizeof counters);
+    EXPECT(contrast_auth_counters(auth, &counters), CONTRAST_RESULT_OK);
+    CHECK(counters.requests == 0 && counters.acknowledged == 0, "zero before any send");
+    EXPECT(contrast_auth_counters(NULL, &counters), CONTRAST_RESULT_NULL_ARGUMENT);
+    EXPECT(contrast_auth_counters(auth, NULL), CONTRAST_RESULT_NULL_ARGUMENT);
+
+    char url[512];
+    snprintf(url, sizeof url, "%s/api/ng/agents/report", s.url);
+    contrast_headers *signed_headers = NULL;
+    EXPECT(contrast_auth_sign(auth, "POST", url, "application/json", (const uint8_t *)"{}", 2,
+                              &signed_headers),
+           CONTRAST_RESULT_OK);
+    contrast_headers_free(signed_headers);
+
+    captured.reenter = auth; /* the callback reads counters from inside: no deadlock */
+    const char *path = "/api/ng/agents/report", *body = "{\"session\":1}";
+    contrast_send_outcome outcome;
+    memset(&outcome, 0, sizeof outcome);
+    EXPECT(contrast_auth_send(auth, "POST", path, "application/json", (const uint8_t *)body,
+                              strlen(body), &outcome),
+           CONTRAST_RESULT_OK);
+    CHECK(outcome.attempts == 3 && outcome.reloaded, "attempts %u reloaded %d", outcome.attempts,
+          (int)outcome.reloaded);
+    EXPECT(contrast_auth_rotate(auth, ROTATED_SERVICE, NULL), CONTRAST_RESULT_OK);
+    EXPECT(contrast_auth_send(auth, "POST", path, "application/json", (const uint8_t *)body,
+                              strlen(body), &outcome),
+           CONTRAST_RESULT_OK);
+    captured.reenter = NULL;
+    EXPECT(contrast_auth_counters(auth, &counters), CONTRAST_RESULT_OK);
+    CHECK(counters.acknowledged == 2 && counters.failed == 0 && counters.requests == 4 &&
+              counters.retries == 2 && counters.reloads == 1 && counters.rejections == 1 &&
+              counters.handshakes >= 1,
+          "counters ack %llu failed %llu requests %llu retries %llu reloads %llu handshakes %llu "
+          "rejections %llu",
+          (unsigned long long)counters.acknowledged, (unsigned long long)counters.failed,
+          (unsigned long long)counters.requests, (unsigned long long)counters.retries,
+          (unsigned long long)counters.reloads, (unsigned long long)counters.handshakes,
+          (unsigned long long)counters.rejections);
+    contrast_set_log_callback(NULL, NULL, 0);
+
+    const char *expected[] = {"config.loaded",      "signing.signed",        "transport.connected",
+                              "transport.retry",    "transport.clock_skew",  "transport.rejected",
+                              "credentials.reloaded", "credentials.rotated", "transport.sent"};
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        CHECK(record_of(expected[i]) != NULL, "no %s record (%d records)", expected[i],
+              captured.count);
+    CHECK(count_of("transport.rejected") == 1, "%d rejection records",
+          count_of("transport.rejected"));
+    const struct captured *r = record_of("transport.retry");
+    if (r)
+        CHECK(r->level == CONTRAST_LOG_DEBUG && strstr(r->message, "attempt 1") &&
+                  strstr(r->message, "HTTP 503") && strstr(r->message, " ms"),
+              "retry: %u %s", r->level, r->message);
+    r = record_of("transport.rejected");
+    if (r)
+        CHECK(r->level == CONTRAST_LOG_WARN && strstr(r->message, "HTTP 401") &&
+                  strstr(r->message, "authentication failed"),
+              "rejected: %u %s", r->level, r->message);
+    r = record_of("credentials.reloaded");
+    if (r)
+        CHECK(r->level == CONTRAST_LOG_INFO && strstr(r->message, "service_key"), "reloaded: %s",
+              r->message);
+    r = record_of("config.loaded");
+    if (r) CHECK(r->level == CONTRAST_LOG_DEBUG && strstr(r->message, "logging_session.yaml"),
+                 "loaded: %s", r->message);
+    CHECK(captured.bad_lengths == 0 && captured.overflow == 0, "%d bad lengths, %d overflow",
+          captured.bad_lengths, captured.overflow);
+    pthread_t me = pthread_self();
+    for (int i = 0; i < captured.count; i++)
+        CHECK(pthread_equal(captured.records[i].thread, me), "%s delivered on another thread",
+              captured.records[i].event);
+
+    const char *secrets[] = {USER, SERVICE, API, WRONG_SERVICE, ROTATED_SERVICE};
+    for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) check_absent(secrets[i]);
+    const char *services[] = {SERVICE, WRONG_SERVICE, ROTATED_SERVICE};
+    for (size_t i = 0; i < 3; i++) {
+        char pair[256];
+        snprintf(pair, sizeof pair, "%s:%s", USER, services[i]);
+        check_absent(pair);
+    }
+    clear_records();
+    contrast_auth_free(auth);
+    stop_server(&s);
+}
+#endif
+
 int main(int argc, char **argv) {
     if (argc != 4 && argc != 6) {
         fprintf(stderr, "usage: %s VECTOR_DIR WORK_DIR (CLI | SERVER_URL CA_FILE CA_DER_FILE)\n",
                 argv[0]);
         return 2;
     }
+    test_log_callback_before_any_handle();
     test_result_messages();
     test_version();
     test_header_vectors(argv[1]);
@@ -1232,6 +1483,9 @@ int main(int argc, char **argv) {
     test_signing_vectors(argv[1]);
     test_sign_now();
     test_send((const char *const *)argv + 3, argc - 3, argv[2]);
+#ifndef _WIN32
+    if (argc == 4) test_logging_session(argv[3], argv[2]);
+#endif
     printf("test_capi: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }
