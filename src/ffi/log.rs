@@ -105,3 +105,80 @@ pub unsafe extern "C" fn contrast_set_log_callback(
         _ => events::set_sink(None, 0),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::credentials::Credentials;
+    use crate::headers::HeaderOptions;
+    use crate::store::CredentialStore;
+
+    static SEEN: Mutex<Vec<(u32, String, String)>> = Mutex::new(Vec::new());
+
+    unsafe extern "C-unwind" fn record(
+        userdata: *mut c_void,
+        level: u32,
+        event: *const c_char,
+        message: *const c_char,
+        message_len: usize,
+    ) {
+        assert_eq!(userdata as usize, 0x5eed);
+        // SAFETY: the library passes NUL-terminated strings valid during the call.
+        let (event, message) = unsafe { (CStr::from_ptr(event), CStr::from_ptr(message)) };
+        let message = message.to_str().expect("UTF-8");
+        assert_eq!(message.len(), message_len);
+        SEEN.lock().unwrap().push((
+            level,
+            event.to_str().unwrap().to_string(),
+            message.to_string(),
+        ));
+    }
+
+    unsafe extern "C-unwind" fn panicking(
+        _userdata: *mut c_void,
+        _level: u32,
+        _event: *const c_char,
+        _message: *const c_char,
+        _message_len: usize,
+    ) {
+        panic!("deliberate test panic in a log callback");
+    }
+
+    /// One test (the callback is process-wide): records arrive with NUL-terminated strings
+    /// and the right length; an unwinding callback is contained; NULL turns logging off.
+    #[test]
+    fn the_callback_receives_records_and_an_unwinding_one_is_contained() {
+        let store = CredentialStore::new(
+            Credentials::new("https://h.example/Contrast", "u", "s", "a").unwrap(),
+            HeaderOptions::default(),
+        );
+        let tag = 0x5eed as *mut c_void;
+        // SAFETY: `record` is callable from any thread with any userdata.
+        unsafe { contrast_set_log_callback(Some(record), tag, CONTRAST_LOG_TRACE) };
+        store.rotate(Some("s2"), None).unwrap();
+        let mine: Vec<_> = SEEN
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, event, _)| event == "credentials.rotated")
+            .cloned()
+            .collect();
+        assert!(!mine.is_empty(), "no record");
+        assert_eq!(mine[0].0, CONTRAST_LOG_INFO);
+        assert!(mine[0].2.contains("service_key"), "{mine:?}");
+
+        let dropped = events::dropped();
+        // SAFETY: `panicking` is callable from any thread; its unwinding is caught.
+        unsafe { contrast_set_log_callback(Some(panicking), tag, CONTRAST_LOG_TRACE) };
+        let report = store.rotate(Some("s3"), None).expect("the call returns normally");
+        assert_eq!(report.generation, 3);
+        assert!(events::dropped() > dropped);
+
+        // SAFETY: NULL turns logging off.
+        unsafe { contrast_set_log_callback(None, std::ptr::null_mut(), CONTRAST_LOG_TRACE) };
+        assert_eq!(events::sink_level(), 0);
+    }
+}

@@ -61,6 +61,8 @@ pub(super) fn create_from_environment_with_tls<'local>(
     client_key: JByteArray<'local>,
 ) -> jlong {
     env.with_env(|env| -> Result<jlong, BridgeError> {
+        // Log records of this call go to Java when it returns.
+        let _log = super::log::DeliverOnReturn::new(env);
         if keys.is_null() {
             return Err(BridgeError::NullArgument("keys"));
         }

@@ -17,6 +17,7 @@
 
 mod environment;
 mod error;
+mod log;
 mod registry;
 
 use environment::create_from_environment_with_tls;
@@ -397,6 +398,8 @@ fn create_from_credentials<'local>(
     api_key: JString<'local>,
 ) -> jlong {
     env.with_env(|env| -> Result<jlong, BridgeError> {
+        // Log records of this call go to Java when it returns.
+        let _log = log::DeliverOnReturn::new(env);
         let url = plain_string(env, &url, "url")?;
         let user_name = secret_string(env, &user_name, "userName")?;
         let service_key = secret_string(env, &service_key, "serviceKey")?;
@@ -415,6 +418,8 @@ fn create_from_token<'local>(
     token: JString<'local>,
 ) -> jlong {
     env.with_env(|env| -> Result<jlong, BridgeError> {
+        // Log records of this call go to Java when it returns.
+        let _log = log::DeliverOnReturn::new(env);
         let token = secret_string(env, &token, "token")?;
         let credentials = Credentials::from_token(&token)?;
         let store = CredentialStore::new(credentials, HeaderOptions::default());
@@ -482,6 +487,8 @@ fn rotate<'local>(
     api_key: JString<'local>,
 ) -> jlong {
     env.with_env(|env| -> Result<jlong, BridgeError> {
+        // Log records of this call go to Java when it returns.
+        let _log = log::DeliverOnReturn::new(env);
         let bridge = bridge(handle)?;
         let service_key = optional_secret(env, &service_key, "serviceKey")?;
         let api_key = optional_secret(env, &api_key, "apiKey")?;
@@ -498,6 +505,8 @@ fn rotate<'local>(
 /// generation now current.
 fn reload<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>, handle: jlong) -> jlong {
     env.with_env(|_env| -> Result<jlong, BridgeError> {
+        // Log records of this call go to Java when it returns.
+        let _log = log::DeliverOnReturn::new(_env);
         let report = bridge(handle)?.store.reload()?;
         Ok(jlong::try_from(report.generation).unwrap_or(jlong::MAX))
     })
@@ -520,6 +529,8 @@ fn sign<'local>(
     out: JByteArray<'local>,
 ) -> jlong {
     env.with_env(|env| -> Result<jlong, BridgeError> {
+        // Log records of this call go to Java when it returns.
+        let _log = log::DeliverOnReturn::new(env);
         let bridge = bridge(handle)?;
         let created = now_unix_seconds();
         let arguments = SignArguments {
@@ -557,6 +568,8 @@ fn sign_with_nonce<'local>(
     out: JByteArray<'local>,
 ) -> jlong {
     env.with_env(|env| -> Result<jlong, BridgeError> {
+        // Log records of this call go to Java when it returns.
+        let _log = log::DeliverOnReturn::new(env);
         let bridge = bridge(handle)?;
         let invalid = |name, reason| BridgeError::InvalidArgument { name, reason };
         let created = u64::try_from(created).map_err(|_| invalid("created", "is negative"))?;
@@ -603,6 +616,8 @@ fn send<'local>(
     body: JByteArray<'local>,
 ) -> JObject<'local> {
     env.with_env(|env| -> Result<JObject<'local>, BridgeError> {
+        // Log records of this call go to Java when it returns.
+        let _log = log::DeliverOnReturn::new(env);
         let bridge = bridge(handle)?;
         let method = plain_string(env, &method, "method")?;
         let path = plain_string(env, &path, "path")?;

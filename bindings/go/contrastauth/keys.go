@@ -85,3 +85,45 @@ func (a *Auth) Fingerprints() (Fingerprints, error) {
 		Generation: uint64(out.generation),
 	}, nil
 }
+
+// Counters are running totals of an Auth's reports (read without locks; each only grows).
+type Counters struct {
+	// Acknowledged is the number of reports the server acknowledged.
+	Acknowledged uint64
+	// Failed is the number of reports that ended in an error.
+	Failed uint64
+	// Requests is the number of requests made, retries included.
+	Requests uint64
+	// Retries is the number of requests that were retries.
+	Retries uint64
+	// Reloads is the number of credential reloads after the server refused a key.
+	Reloads uint64
+	// Handshakes is the number of new connections, each with a TLS handshake.
+	Handshakes uint64
+	// Rejections is the number of responses refusing the credentials (401, 403, 412).
+	Rejections uint64
+}
+
+// Counters returns the running totals of the reports sent with Send (all 0 before the
+// first): atomic counters in the library, no lock.
+func (a *Auth) Counters() (Counters, error) {
+	handle, err := a.borrow()
+	if err != nil {
+		return Counters{}, err
+	}
+	var out C.contrast_counters
+	result := C.contrast_auth_counters(handle, &out)
+	a.mu.RUnlock()
+	if err := check(result, "contrastauth.Counters"); err != nil {
+		return Counters{}, err
+	}
+	return Counters{
+		Acknowledged: uint64(out.acknowledged),
+		Failed:       uint64(out.failed),
+		Requests:     uint64(out.requests),
+		Retries:      uint64(out.retries),
+		Reloads:      uint64(out.reloads),
+		Handshakes:   uint64(out.handshakes),
+		Rejections:   uint64(out.rejections),
+	}, nil
+}

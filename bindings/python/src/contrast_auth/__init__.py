@@ -14,7 +14,8 @@ from ._library import (
     locate_library,
 )
 from ._version import __version__
-from .auth import ClosedError, ContrastAuth, Fingerprints, SendOutcome, Text
+from ._log import LOGGER_NAME, TRACE, refresh_log_level
+from .auth import ClosedError, ContrastAuth, Counters, Fingerprints, SendOutcome, Text
 from .errors import (
     BufferTooSmallError,
     ConfigError,
@@ -39,6 +40,7 @@ __all__ = [
     "ConfigError",
     "ContrastAuth",
     "ContrastAuthError",
+    "Counters",
     "CredentialsRejectedError",
     "Fingerprints",
     "HttpStatusError",
@@ -50,6 +52,8 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidUtf8Error",
     "LIBRARY_ENV_VAR",
+    "LOGGER_NAME",
+    "TRACE",
     "LibraryNotFoundError",
     "LibraryVersionError",
     "__version__",
@@ -61,4 +65,5 @@ __all__ = [
     "library_file_name",
     "library_version",
     "locate_library",
+    "refresh_log_level",
 ]

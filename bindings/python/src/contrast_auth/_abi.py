@@ -47,6 +47,29 @@ class ContrastSendOutcome(ctypes.Structure):
     ]
 
 
+class ContrastCounters(ctypes.Structure):
+    """``contrast_counters``: running totals of a handle's reports."""
+
+    _fields_ = [
+        ("acknowledged", ctypes.c_uint64),
+        ("failed", ctypes.c_uint64),
+        ("requests", ctypes.c_uint64),
+        ("retries", ctypes.c_uint64),
+        ("reloads", ctypes.c_uint64),
+        ("handshakes", ctypes.c_uint64),
+        ("rejections", ctypes.c_uint64),
+    ]
+
+
+#: ``contrast_log_callback``: (userdata, level, event, message, message_len). The message is
+#: taken as a pointer so exactly ``message_len`` bytes are read.
+LOG_CALLBACK = ctypes.CFUNCTYPE(
+    None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_size_t
+)
+
+#: ``CONTRAST_LOG_<NAME>`` levels of the header.
+LOG_LEVELS: Dict[str, int] = {"ERROR": 1, "WARN": 2, "INFO": 3, "DEBUG": 4, "TRACE": 5}
+
 HANDLE_P = ctypes.POINTER(ContrastAuthHandle)
 HEADERS_P = ctypes.POINTER(ContrastHeaders)
 contrast_result = ctypes.c_uint32
@@ -119,6 +142,8 @@ def declare_prototypes(lib: ctypes.CDLL) -> None:
     declare("contrast_headers_get", contrast_result, [HEADERS_P, c_size_t, out_text, out_text])
     declare("contrast_headers_find", contrast_result, [HEADERS_P, c_char_p, out_text])
     declare("contrast_headers_free", None, [HEADERS_P])
+    declare("contrast_set_log_callback", None, [LOG_CALLBACK, c_void_p, ctypes.c_uint32])
+    declare("contrast_auth_counters", contrast_result, [HANDLE_P, ctypes.POINTER(ContrastCounters)])
 
 
 def error_classes() -> Dict[int, Type[errors.ContrastAuthError]]:

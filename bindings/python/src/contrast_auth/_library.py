@@ -111,6 +111,9 @@ def open_library(path: str, expected_version: str = __version__) -> ctypes.CDLL:
         ) from error
     check_version(path, library, expected_version)
     declare_prototypes(library)
+    from ._log import install
+
+    install(library)
     return library
 
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterator, Optional, Union
 
-from . import _abi, errors
+from . import _abi, _log, errors
 from ._library import library
 
 #: What a text argument may be: ``str`` (encoded as UTF-8) or ``bytes`` (passed as is, so the
@@ -101,6 +101,26 @@ class SendOutcome:
 
 
 @dataclass(frozen=True)
+class Counters:
+    """Running totals of a handle's reports (read without locks; each only grows)."""
+
+    #: Reports the server acknowledged.
+    acknowledged: int
+    #: Reports that ended in an error.
+    failed: int
+    #: Requests made, retries included.
+    requests: int
+    #: Requests that were retries.
+    retries: int
+    #: Credential reloads after the server refused a key.
+    reloads: int
+    #: New connections, each with a TLS handshake.
+    handshakes: int
+    #: Responses refusing the credentials (401, 403, 412).
+    rejections: int
+
+
+@dataclass(frozen=True)
 class Fingerprints:
     """Fingerprints (first 8 hex digits of SHA-256) of the keys in use: safe to log."""
 
@@ -134,6 +154,8 @@ class ContrastAuth:
 
     @classmethod
     def _create(cls, operation: str, call: Callable[["ctypes._CArgObject"], int]) -> "ContrastAuth":
+        library()  # loaded (and the log callback installed) before anything can log
+        _log.refresh_log_level()
         handle = _abi.HANDLE_P()
         check(call(ctypes.byref(handle)), operation)
         if not handle:
@@ -352,4 +374,20 @@ class ContrastAuth:
             api_key=out.api_key.decode("ascii"),
             signing_key=out.signing_key.decode("ascii"),
             generation=out.generation,
+        )
+
+    def counters(self) -> Counters:
+        """Running totals of the reports sent through this handle (all 0 before the first
+        :meth:`send`): read from atomic counters, no lock."""
+        out = _abi.ContrastCounters()
+        with self._borrow() as handle:
+            check(library().contrast_auth_counters(handle, ctypes.byref(out)), "ContrastAuth.counters")
+        return Counters(
+            acknowledged=out.acknowledged,
+            failed=out.failed,
+            requests=out.requests,
+            retries=out.retries,
+            reloads=out.reloads,
+            handshakes=out.handshakes,
+            rejections=out.rejections,
         )

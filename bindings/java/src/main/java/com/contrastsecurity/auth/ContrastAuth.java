@@ -122,6 +122,7 @@ public final class ContrastAuth implements AutoCloseable {
         Objects.requireNonNull(userName, "userName");
         Objects.requireNonNull(serviceKey, "serviceKey");
         Objects.requireNonNull(apiKey, "apiKey");
+        NativeLog.refresh();
         return new ContrastAuth(NativeBridge.createFromCredentials(url, userName, serviceKey, apiKey));
     }
 
@@ -135,6 +136,7 @@ public final class ContrastAuth implements AutoCloseable {
     public static ContrastAuth fromToken(String token) throws ContrastAuthException {
         NativeLibrary.load();
         Objects.requireNonNull(token, "token");
+        NativeLog.refresh();
         return new ContrastAuth(NativeBridge.createFromToken(token));
     }
 
@@ -171,6 +173,7 @@ public final class ContrastAuth implements AutoCloseable {
                 values.add(Objects.requireNonNull(e.getValue(), key));
             }
         }
+        NativeLog.refresh();
         JvmTls tls = JvmTls.read();
         try {
             return new ContrastAuth(NativeBridge.createFromEnvironmentWithTls(
@@ -405,6 +408,35 @@ public final class ContrastAuth implements AutoCloseable {
             refresh(h);
             handle.release();
         }
+    }
+
+    /**
+     * Running totals of the reports sent through this instance (all 0 before the first
+     * {@link #send}), read without locks.
+     *
+     * @return the counters now
+     */
+    public Counters counters() {
+        long h = handle.acquire();
+        try {
+            long[] values = new long[7];
+            NativeBridge.counters(h, values);
+            return new Counters(values);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Tells the native library the level of the {@code com.contrastsecurity.auth} logger, so
+     * it produces exactly the records that logger takes. Done whenever an instance is
+     * created; call it after changing that logger's level. Records go to
+     * {@code java.util.logging.Logger.getLogger("com.contrastsecurity.auth")} with the event
+     * name as their parameter; ERROR is SEVERE, WARN is WARNING, INFO is INFO, DEBUG is FINE,
+     * TRACE is FINER.
+     */
+    public static void refreshLogLevel() {
+        NativeLog.refresh();
     }
 
     /** The serial number of the native handle (lifecycle tests: {@link NativeBridge#isLive}). */

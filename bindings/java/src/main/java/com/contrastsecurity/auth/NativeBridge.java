@@ -70,4 +70,13 @@ final class NativeBridge {
     static native boolean isLive(long serial);
 
     static native void panicForTest();
+
+    /** Log records up to {@code maxLevel} (1 = SEVERE .. 5 = FINER; 0 = none) go to {@link NativeLog}. */
+    static native void setLogLevel(int maxLevel);
+
+    /** Log records the library could not deliver (a buffer overflow, a missing class). */
+    static native long droppedLogRecords();
+
+    /** Acknowledged, failed, requests, retries, reloads, handshakes, rejections into {@code out}. */
+    static native void counters(long handle, long[] out);
 }
