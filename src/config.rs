@@ -637,10 +637,11 @@ impl ConfigSources {
             )?),
             None => None,
         };
-        let missing: Vec<&'static str> = [keys::URL, keys::USER_NAME, keys::SERVICE_KEY, keys::API_KEY]
-            .into_iter()
-            .filter(|key| !found.contains_key(key))
-            .collect();
+        let missing: Vec<&'static str> =
+            [keys::URL, keys::USER_NAME, keys::SERVICE_KEY, keys::API_KEY]
+                .into_iter()
+                .filter(|key| !found.contains_key(key))
+                .collect();
         match missing.as_slice() {
             [] => {}
             [key] => {

@@ -16,15 +16,19 @@ use crate::events::{Level, event, names};
 pub const EXPECTED_BASE_PATH: &str = "/Contrast";
 
 /// Keys under `api.` that agents use and this library accepts without a warning, beyond
-/// [`keys::ALL`] (the proxy parts and `contrast.config.path` are read by the agents'
-/// configuration; listing them here keeps them from being reported as unknown).
-pub const OTHER_KNOWN_KEYS: [&str; 6] = [
+/// [`keys::ALL`]: the proxy parts (read by the configuration loader of the JVM agent's
+/// settings) and the agents' request audit settings.
+pub const OTHER_KNOWN_KEYS: [&str; 10] = [
     "api.proxy.host",
     "api.proxy.port",
     "api.proxy.scheme",
     "api.proxy.user",
     "api.proxy.pass",
     "api.proxy.auth_type",
+    "api.request_audit.enable",
+    "api.request_audit.path",
+    "api.request_audit.requests",
+    "api.request_audit.responses",
 ];
 
 /// Whether `key` (dotted, e.g. `api.certificate.ca_file`) is a key the library knows.
@@ -181,7 +185,10 @@ mod tests {
     #[test]
     fn unknown_keys_are_reported_with_origin_and_suggestion() {
         let warnings = unknown_keys([
-            ("api.api_kye", Origin::Environment("CONTRAST__API__API_KYE".into())),
+            (
+                "api.api_kye",
+                Origin::Environment("CONTRAST__API__API_KYE".into()),
+            ),
             ("api.url", Origin::Default),
             ("agent.logger.level", Origin::Default),
         ]);
@@ -190,7 +197,10 @@ mod tests {
         assert_eq!(w.event, "config.unknown_key");
         assert_eq!(w.suggestion, Some("api.api_key"));
         assert!(w.message.contains("`api.api_kye`"), "{w}");
-        assert!(w.message.contains("environment CONTRAST__API__API_KYE"), "{w}");
+        assert!(
+            w.message.contains("environment CONTRAST__API__API_KYE"),
+            "{w}"
+        );
         assert!(w.message.contains("did you mean `api.api_key`?"), "{w}");
     }
 

@@ -141,7 +141,11 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::MissingKeys { keys, searched } => {
                 let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-                write!(f, "{} are not set (looked in: {searched})", names.join(", "))
+                write!(
+                    f,
+                    "{} are not set (looked in: {searched})",
+                    names.join(", ")
+                )
             }
             ConfigError::Empty { key, origin } => write!(f, "`{key}` is empty ({origin})"),
             ConfigError::InvalidCharacter {
@@ -173,7 +177,11 @@ impl fmt::Display for ConfigError {
                 origin,
                 reason,
             } => {
-                write!(f, "`{key}` names {}, which cannot be read: {reason}", path.display())?;
+                write!(
+                    f,
+                    "`{key}` names {}, which cannot be read: {reason}",
+                    path.display()
+                )?;
                 match origin {
                     Some(origin) => write!(f, " (set in {origin})"),
                     None => Ok(()),

@@ -40,10 +40,10 @@ pub mod ffi;
 mod jni;
 
 pub use config::{ConfigSources, Configuration, Origin, Provenance};
-pub use diagnostics::ConfigWarning;
-pub use events::{Level, Record, Sink};
 pub use credentials::{ApiUrl, Credentials};
+pub use diagnostics::ConfigWarning;
 pub use error::{ConfigError, TokenError};
+pub use events::{Level, Record, Sink};
 pub use headers::{Accept, AuthHeaders, Base64Alphabet, HeaderOptions};
 pub use secret::{Fingerprint, Secret, SecretBytes};
 pub use store::{CredentialStore, KeyChange, RotationReport, Snapshot, SnapshotReader};

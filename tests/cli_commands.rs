@@ -783,7 +783,10 @@ fn check_prints_unknown_keys_first_with_the_closest_known_key() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(lines.len() > 3, "{}", out.stdout);
     let first: Vec<&str> = lines[..3].to_vec();
-    assert!(first.iter().all(|l| l.starts_with("warning: ")), "{first:?}");
+    assert!(
+        first.iter().all(|l| l.starts_with("warning: ")),
+        "{first:?}"
+    );
     let text = first.join("\n");
     assert!(
         text.contains("`api.certificate.ca_flie`")
@@ -810,13 +813,23 @@ fn check_prints_unknown_keys_first_with_the_closest_known_key() {
         .expect("the CA typo");
     assert_eq!(ca["event"], "config.unknown_key");
     assert_eq!(ca["suggestion"], "api.certificate.ca_file");
-    assert!(ca["origin"].as_str().unwrap().ends_with("contrast_security.yaml"));
+    assert!(
+        ca["origin"]
+            .as_str()
+            .unwrap()
+            .ends_with("contrast_security.yaml")
+    );
     // Also when loading fails (nothing else set): the warnings still come first.
     let empty = tempfile::tempdir().unwrap();
-    let out = run_env(empty.path(), &["check"], &[("CONTRAST__API__SERVICE_KEE", "x")]);
+    let out = run_env(
+        empty.path(),
+        &["check"],
+        &[("CONTRAST__API__SERVICE_KEE", "x")],
+    );
     assert_eq!(out.code, 2);
     assert!(
-        out.stdout.starts_with("warning: unknown configuration key `api.service_kee`")
+        out.stdout
+            .starts_with("warning: unknown configuration key `api.service_kee`")
             && out.stdout.contains("did you mean `api.service_key`?"),
         "{}",
         out.all()
@@ -844,7 +857,10 @@ fn check_names_every_missing_key_at_once() {
     assert!(out.stderr.contains("are not set"), "{}", out.stderr);
     assert!(!out.stderr.contains("`api.url`"), "{}", out.stderr);
     let out = run_env(empty.path(), &["check", "--json"], &[]);
-    let message = json_of(&out)["error"]["message"].as_str().unwrap().to_string();
+    let message = json_of(&out)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
     for key in ["api.url", "api.user_name", "api.service_key", "api.api_key"] {
         assert!(message.contains(key), "{message}");
     }
@@ -864,8 +880,14 @@ fn check_refuses_http_first_naming_the_source() {
     );
     assert!(!out.stderr.contains("not set"), "{}", out.stderr);
     let out = run_env(empty.path(), &["check", "--json"], &env);
-    let message = json_of(&out)["error"]["message"].as_str().unwrap().to_string();
-    assert!(message.contains("environment CONTRAST__API__URL"), "{message}");
+    let message = json_of(&out)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("environment CONTRAST__API__URL"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -881,8 +903,14 @@ fn check_names_the_source_of_a_bad_token() {
     );
     assert!(!out.stderr.contains("bm90IGpzb24="));
     let out = run_env(empty.path(), &["check", "--json"], &env);
-    let message = json_of(&out)["error"]["message"].as_str().unwrap().to_string();
-    assert!(message.contains("environment CONTRAST__API__TOKEN"), "{message}");
+    let message = json_of(&out)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("environment CONTRAST__API__TOKEN"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -897,7 +925,8 @@ fn check_says_when_a_host_cannot_be_resolved_and_counts_attempts() {
     let out = s.run(&["check"]);
     assert_eq!(out.code, 4, "{}", out.all());
     assert!(
-        out.stdout.contains("cannot resolve host teamserver.example: "),
+        out.stdout
+            .contains("cannot resolve host teamserver.example: "),
         "{}",
         out.stdout
     );
@@ -947,7 +976,8 @@ fn an_unreadable_ca_file_names_its_key_and_source() {
     let out = run_env(s.dir.path(), &["check"], &env);
     assert_eq!(out.code, 2, "{}", out.all());
     assert!(
-        out.stdout.contains("`api.certificate.ca_file` names /nonexistent.pem")
+        out.stdout
+            .contains("`api.certificate.ca_file` names /nonexistent.pem")
             && out
                 .stdout
                 .contains("environment CONTRAST__API__CERTIFICATE__CA_FILE"),

@@ -65,7 +65,9 @@ fn unknown_keys_from_every_source_are_named_with_origin_and_suggestion() {
         warnings[1].origin,
         Origin::Environment("CONTRAST__API__PROXY__ENABEL".into())
     );
-    assert!(matches!(&warnings[3].origin, Origin::File(p) if p.ends_with("contrast_security.yaml")));
+    assert!(
+        matches!(&warnings[3].origin, Origin::File(p) if p.ends_with("contrast_security.yaml"))
+    );
     assert!(warnings.iter().all(|w| w.event == "config.unknown_key"));
     // The same scan without loading (what `check` prints when loading fails).
     assert_eq!(sources.unknown_keys(), warnings);
@@ -79,7 +81,10 @@ fn every_missing_required_key_is_named_at_once() {
         .load()
         .unwrap_err();
     match &err {
-        ConfigError::MissingKeys { keys: missing, searched } => {
+        ConfigError::MissingKeys {
+            keys: missing,
+            searched,
+        } => {
             assert_eq!(missing, &[keys::URL, keys::USER_NAME, keys::API_KEY]);
             assert!(searched.contains("CONTRAST__API__URL"), "{searched}");
             assert!(searched.contains("CONTRAST__API__API_KEY"), "{searched}");
@@ -87,7 +92,10 @@ fn every_missing_required_key_is_named_at_once() {
         other => panic!("expected MissingKeys, got {other:?}"),
     }
     let text = err.to_string();
-    assert!(text.contains("`api.url`, `api.user_name`, `api.api_key` are not set"), "{text}");
+    assert!(
+        text.contains("`api.url`, `api.user_name`, `api.api_key` are not set"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -110,7 +118,10 @@ fn an_http_url_is_refused_first_naming_its_source() {
         .environment_value("CONTRAST__API__URL", "http://x/Contrast")
         .load()
         .unwrap_err();
-    assert!(err.to_string().contains("(environment CONTRAST__API__URL)"), "{err}");
+    assert!(
+        err.to_string().contains("(environment CONTRAST__API__URL)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -131,8 +142,14 @@ fn token_errors_name_the_tokens_source() {
 fn unreadable_certificate_files_name_their_key_and_source() {
     let dir = TempDir::new().unwrap();
     for (variable, key) in [
-        ("CONTRAST__API__CERTIFICATE__CA_FILE", keys::CERTIFICATE_CA_FILE),
-        ("CONTRAST__API__CERTIFICATE__CERT_FILE", keys::CERTIFICATE_CERT_FILE),
+        (
+            "CONTRAST__API__CERTIFICATE__CA_FILE",
+            keys::CERTIFICATE_CA_FILE,
+        ),
+        (
+            "CONTRAST__API__CERTIFICATE__CERT_FILE",
+            keys::CERTIFICATE_CERT_FILE,
+        ),
     ] {
         let mut sources = complete(&dir).environment_value(variable, "/nonexistent.pem");
         if key == keys::CERTIFICATE_CERT_FILE {
@@ -152,7 +169,10 @@ fn unreadable_certificate_files_name_their_key_and_source() {
         assert_eq!(*named, key);
         assert_eq!(origin.as_deref(), Some(&*format!("environment {variable}")));
         let text = err.to_string();
-        assert!(text.contains(key) && text.contains("/nonexistent.pem"), "{text}");
+        assert!(
+            text.contains(key) && text.contains("/nonexistent.pem"),
+            "{text}"
+        );
     }
 }
 
@@ -167,7 +187,10 @@ fn a_dns_failure_names_the_host() {
     let err = client
         .send("POST", "/api/ng/report", "application/json", b"{}")
         .unwrap_err();
-    assert!(matches!(err, SendError::Network { attempts: 1, .. }), "{err:?}");
+    assert!(
+        matches!(err, SendError::Network { attempts: 1, .. }),
+        "{err:?}"
+    );
     assert!(
         err.to_string()
             .contains("cannot resolve host teamserver.example: "),

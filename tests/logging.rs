@@ -113,7 +113,13 @@ const ROTATED_SERVICE_KEY: &str = "ROTATEDSERVICEKEY9SECRET";
 /// Every planted secret and its base64 forms, the `Authorization` values included.
 fn forbidden() -> Vec<String> {
     let mut out = Vec::new();
-    let plain = [USER, SERVICE_KEY, API_KEY, WRONG_SERVICE_KEY, ROTATED_SERVICE_KEY];
+    let plain = [
+        USER,
+        SERVICE_KEY,
+        API_KEY,
+        WRONG_SERVICE_KEY,
+        ROTATED_SERVICE_KEY,
+    ];
     let mut encoded: Vec<String> = plain.iter().map(|s| s.to_string()).collect();
     for service in [SERVICE_KEY, WRONG_SERVICE_KEY, ROTATED_SERVICE_KEY] {
         encoded.push(format!("{USER}:{service}"));
@@ -197,7 +203,11 @@ fn a_full_session_logs_every_step_and_no_secret() {
     ] {
         assert!(seen(event) >= 1, "no {event} in {sink:#?}");
     }
-    assert_eq!(seen(names::TRANSPORT_REJECTED), 1, "one record per rejection");
+    assert_eq!(
+        seen(names::TRANSPORT_REJECTED),
+        1,
+        "one record per rejection"
+    );
     assert_eq!(seen(names::TRANSPORT_SENT), 2);
     let by_event = |event: &str| sink.iter().find(|r| r.event == event).expect(event);
     let retry = by_event(names::TRANSPORT_RETRY);
@@ -241,14 +251,18 @@ fn a_full_session_logs_every_step_and_no_secret() {
     // The facade got the same records, with the event name as a key-value.
     assert_eq!(facade.len(), sink.len());
     for (a, b) in sink.iter().zip(&facade) {
-        assert_eq!((a.level, &a.event, &a.message), (b.level, &b.event, &b.message));
+        assert_eq!(
+            (a.level, &a.event, &a.message),
+            (b.level, &b.event, &b.message)
+        );
     }
     // No secret, in any form, in any record.
     let secrets = forbidden();
     for record in sink.iter().chain(&facade) {
         for secret in &secrets {
             assert!(
-                !record.message.contains(secret.as_str()) && !record.event.contains(secret.as_str()),
+                !record.message.contains(secret.as_str())
+                    && !record.event.contains(secret.as_str()),
                 "a secret leaked into {record:?}"
             );
         }
@@ -283,9 +297,12 @@ fn unknown_keys_and_disabled_verification_are_warnings() {
     assert_eq!(unknown.len(), 2, "{sink:#?}");
     assert!(unknown.iter().all(|r| r.level == Level::Warn));
     assert!(
-        unknown.iter().any(|r| r.message.contains("`api.proxy.enabel`")
-            && r.message.contains("environment CONTRAST__API__PROXY__ENABEL")
-            && r.message.contains("did you mean `api.proxy.enable`?")),
+        unknown
+            .iter()
+            .any(|r| r.message.contains("`api.proxy.enabel`")
+                && r.message
+                    .contains("environment CONTRAST__API__PROXY__ENABEL")
+                && r.message.contains("did you mean `api.proxy.enable`?")),
         "{unknown:?}"
     );
     assert!(
@@ -293,7 +310,8 @@ fn unknown_keys_and_disabled_verification_are_warnings() {
             .iter()
             .any(|r| r.message.contains("`api.certificate.ca_flie`")
                 && r.message.contains("contrast_security.yaml")
-                && r.message.contains("did you mean `api.certificate.ca_file`?")),
+                && r.message
+                    .contains("did you mean `api.certificate.ca_file`?")),
         "{unknown:?}"
     );
     let disabled: Vec<_> = sink
@@ -350,7 +368,9 @@ fn a_panicking_or_reentrant_sink_drops_records_and_the_library_carries_on() {
     let store = f.store(SERVICE_KEY, API_KEY);
     let dropped = events::dropped();
     events::set_sink(Some(Box::new(PanickingSink)), 5);
-    let report = store.rotate(Some("AFTERPANIC"), None).expect("rotation still works");
+    let report = store
+        .rotate(Some("AFTERPANIC"), None)
+        .expect("rotation still works");
     assert_eq!(report.generation, 2);
     assert_eq!(events::dropped(), dropped + 1);
     events::set_sink(Some(Box::new(ReentrantSink(Arc::clone(&store)))), 5);

@@ -40,18 +40,20 @@ pub unsafe extern "C" fn contrast_auth_counters(
         // SAFETY: NULL or a live handle per the contract above.
         let auth = unsafe { arg_ref(auth, "auth") }?;
         let out = out_ptr(out, "out")?;
-        let value = auth.client_if_built().map_or_else(contrast_counters::default, |client| {
-            let c = client.counters();
-            contrast_counters {
-                acknowledged: c.acknowledged,
-                failed: c.failed,
-                requests: c.requests,
-                retries: c.retries,
-                reloads: c.reloads,
-                handshakes: c.handshakes,
-                rejections: c.rejections,
-            }
-        });
+        let value = auth
+            .client_if_built()
+            .map_or_else(contrast_counters::default, |client| {
+                let c = client.counters();
+                contrast_counters {
+                    acknowledged: c.acknowledged,
+                    failed: c.failed,
+                    requests: c.requests,
+                    retries: c.retries,
+                    reloads: c.reloads,
+                    handshakes: c.handshakes,
+                    rejections: c.rejections,
+                }
+            });
         // SAFETY: non-NULL and writable per the contract above.
         unsafe { out.as_ptr().write(value) };
         Ok(())

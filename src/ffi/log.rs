@@ -173,7 +173,9 @@ mod tests {
         let dropped = events::dropped();
         // SAFETY: `panicking` is callable from any thread; its unwinding is caught.
         unsafe { contrast_set_log_callback(Some(panicking), tag, CONTRAST_LOG_TRACE) };
-        let report = store.rotate(Some("s3"), None).expect("the call returns normally");
+        let report = store
+            .rotate(Some("s3"), None)
+            .expect("the call returns normally");
         assert_eq!(report.generation, 3);
         assert!(events::dropped() > dropped);
 

@@ -14,9 +14,9 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use jni::Env;
+use jni::EnvUnowned;
 use jni::objects::{JClass, JLongArray};
 use jni::sys::{JNIEnv, jint, jlong, jvalue};
-use jni::EnvUnowned;
 
 use super::error::{BridgeError, ThrowJavaException};
 use crate::events::{self, Record, Sink};
@@ -90,9 +90,8 @@ impl Drop for DeliverOnReturn {
 /// `env` is the current thread's valid JNIEnv, inside a native method, with no critical
 /// region open.
 unsafe fn deliver(env: *mut JNIEnv, records: &[Pending]) {
-    // SAFETY (whole body): `env` is valid per this function's contract; each call below is
-    // made with no exception pending (checked and cleared), with local references created
-    // here and deleted here.
+    // SAFETY: `env` is valid per this function's contract; each call below is made with no
+    // exception pending (checked and cleared), with local references created and deleted here.
     unsafe {
         let functions = &**env;
         let saved = if (functions.v1_2.ExceptionCheck)(env) {
@@ -102,7 +101,8 @@ unsafe fn deliver(env: *mut JNIEnv, records: &[Pending]) {
         } else {
             std::ptr::null_mut()
         };
-        let class = (functions.v1_1.FindClass)(env, c"com/contrastsecurity/auth/NativeLog".as_ptr());
+        let class =
+            (functions.v1_1.FindClass)(env, c"com/contrastsecurity/auth/NativeLog".as_ptr());
         let method = if class.is_null() {
             std::ptr::null_mut()
         } else {
@@ -235,4 +235,3 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_counters<'loc
     })
     .resolve::<ThrowJavaException>()
 }
-

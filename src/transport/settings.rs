@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use ureq::unversioned::transport::Connector;
 use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig, TlsProvider};
+use ureq::unversioned::transport::Connector;
 
 use crate::config::{CertificateSettings, Configuration, DEFAULT_TIMEOUT_MS, ProxySettings, keys};
 use crate::error::ConfigError;
@@ -185,7 +185,8 @@ impl TransportSettings {
             tls.root_certs(RootCerts::WebPki)
         };
         if let Some((cert_file, key_file)) = &self.certificate.client_identity {
-            let chain = read_certificates(cert_file, keys::CERTIFICATE_CERT_FILE, &self.certificate)?;
+            let chain =
+                read_certificates(cert_file, keys::CERTIFICATE_CERT_FILE, &self.certificate)?;
             let key = read_private_key(key_file, &self.certificate)?;
             tls = tls.client_cert(Some(ClientCert::new_with_certs(&chain, key)));
         } else if let Some(identity) = &self.certificate.host_client_identity {

@@ -101,7 +101,7 @@ def test_a_full_session_logs_every_step_and_no_secret(captured, tmp_path, monkey
     try:
         started = json.loads(server.stdout.readline())
         for name in list(os.environ):
-            if name.startswith("CONTRAST"):
+            if name.startswith("CONTRAST__") or name == "CONTRAST_CONFIG_PATH":
                 monkeypatch.delenv(name)
         monkeypatch.chdir(tmp_path)
         config = tmp_path / "session.yaml"

@@ -36,7 +36,12 @@ pub struct ServeArgs {
     fault: Vec<u16>,
     /// Run the server's clock (its `Date` header and signature checks) this many seconds
     /// ahead of the real one (negative: behind).
-    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true, default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        allow_hyphen_values = true,
+        default_value_t = 0
+    )]
     clock_offset: i64,
 }
 
