@@ -119,7 +119,13 @@ fn a_missing_or_empty_ca_file_is_a_configuration_error() {
     settings.certificate.ca_file = Some(f.dir.path().join("missing.pem"));
     let error = Client::new(f.store(SERVICE_KEY, API_KEY), settings).unwrap_err();
     assert!(
-        matches!(error, SendError::Config(ConfigError::File { .. })),
+        matches!(
+            error,
+            SendError::Config(ConfigError::UnreadableFile {
+                key: "api.certificate.ca_file",
+                ..
+            })
+        ),
         "{error:?}"
     );
     let empty = f.dir.path().join("empty.pem");
