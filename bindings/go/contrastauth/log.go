@@ -1,9 +1,9 @@
 package contrastauth
 
 /*
-#include <stdint.h>
-#include <stddef.h>
-void contrastauth_install_log(uint32_t max_level);
+#include "contrast_auth.h"
+// Defined in log_shim.c (a file with //export may only declare C functions here).
+void contrastauth_log_shim(void *userdata, uint32_t level, const char *event, const char *message, size_t message_len);
 */
 import "C"
 
@@ -74,7 +74,7 @@ func installLogger() {
 			break
 		}
 	}
-	C.contrastauth_install_log(C.uint32_t(level))
+	C.contrast_set_log_callback(C.contrast_log_callback(C.contrastauth_log_shim), nil, C.uint32_t(level))
 }
 
 //export contrastauthGoLog

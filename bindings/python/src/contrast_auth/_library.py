@@ -111,9 +111,6 @@ def open_library(path: str, expected_version: str = __version__) -> ctypes.CDLL:
         ) from error
     check_version(path, library, expected_version)
     declare_prototypes(library)
-    from ._log import install
-
-    install(library)
     return library
 
 
@@ -123,7 +120,10 @@ def library() -> ctypes.CDLL:
     if _loaded is None:
         with _lock:
             if _loaded is None:
+                from ._log import install
+
                 _loaded = open_library(locate_library())
+                install(_loaded)  # the log callback, on the process-wide copy only
     return _loaded
 
 
