@@ -12,8 +12,8 @@ use zeroize::Zeroizing;
 use crate::credentials::{ApiUrl, Credentials, decode_signing_key, validate_value};
 use crate::diagnostics::{self, ConfigWarning};
 use crate::error::ConfigError;
-use crate::host_tls::{ClientIdentity, TrustAnchors};
 use crate::events::{Level, event, names};
+use crate::host_tls::{ClientIdentity, TrustAnchors};
 use crate::secret::Secret;
 use crate::token;
 

@@ -51,6 +51,31 @@
 #define CONTRAST_FINGERPRINT_LEN 8
 
 /**
+ * Level of `contrast_set_log_callback`: errors only (a TLS handshake or a report failed).
+ */
+#define CONTRAST_LOG_ERROR 1
+
+/**
+ * Level: warnings too (unknown configuration keys, disabled verification, rejections).
+ */
+#define CONTRAST_LOG_WARN 2
+
+/**
+ * Level: information too (rotations, reloads, clock corrections).
+ */
+#define CONTRAST_LOG_INFO 3
+
+/**
+ * Level: debugging too (configuration sources, retries, new connections).
+ */
+#define CONTRAST_LOG_DEBUG 4
+
+/**
+ * Level: everything (each signature, each acknowledgement).
+ */
+#define CONTRAST_LOG_TRACE 5
+
+/**
  * Length in bytes of the nonce given to `contrast_auth_sign_with_nonce`.
  */
 #define CONTRAST_NONCE_LEN 16
@@ -186,6 +211,52 @@ typedef struct {
    */
   uint64_t generation;
 } contrast_fingerprints;
+
+/**
+ * Running totals of a handle's reports (`contrast_auth_counters`). Each field only grows.
+ */
+typedef struct {
+  /**
+   * Reports the server acknowledged (2xx).
+   */
+  uint64_t acknowledged;
+  /**
+   * Reports that ended in an error.
+   */
+  uint64_t failed;
+  /**
+   * Requests made, retries included.
+   */
+  uint64_t requests;
+  /**
+   * Requests that were retries.
+   */
+  uint64_t retries;
+  /**
+   * Credential reloads after the server refused a key.
+   */
+  uint64_t reloads;
+  /**
+   * New connections, each with a TLS handshake (reused keep-alive connections excluded).
+   */
+  uint64_t handshakes;
+  /**
+   * Responses refusing the credentials (401, 403, 412), whether or not a reload helped.
+   */
+  uint64_t rejections;
+} contrast_counters;
+
+/**
+ * Receives one log record: `level` (a `CONTRAST_LOG_*` value), `event` (a static dotted
+ * name such as `config.unknown_key`, NUL-terminated) and `message` (`message_len` bytes of
+ * UTF-8 followed by a NUL). Both strings are valid during the call only: copy what you keep.
+ * Records never hold a secret (fingerprints only).
+ */
+typedef void (*contrast_log_callback)(void *userdata,
+                                      uint32_t level,
+                                      const char *event,
+                                      const char *message,
+                                      size_t message_len);
 
 /**
  * What the server said to an accepted report (written by `contrast_auth_send`).
@@ -386,6 +457,17 @@ void contrast_auth_free(contrast_auth *auth);
 contrast_result contrast_last_error(char *buf, size_t len, size_t *out_len);
 
 /**
+ * Writes the handle's running totals to `*out` (all 0 before the first
+ * `contrast_auth_send`). Reads atomic counters, takes no lock, so it is cheap to call from
+ * a metrics thread while other threads send; each field is exact, the fields are not one
+ * snapshot. On failure `*out` is untouched. Thread-safe.
+ *
+ * # Safety
+ * `auth` is NULL or a live handle; `out` is NULL or writable.
+ */
+contrast_result contrast_auth_counters(const contrast_auth *auth, contrast_counters *out);
+
+/**
  * The number of headers in `headers` (0 for NULL). Thread-safe.
  *
  * # Safety
@@ -428,6 +510,34 @@ contrast_result contrast_headers_find(const contrast_headers *headers,
  * `headers` is NULL or a live list from this library, not used afterwards.
  */
 void contrast_headers_free(contrast_headers *headers);
+
+/**
+ * Sends the library's log records to `callback` from now on: those at `max_level` or more
+ * important (`CONTRAST_LOG_ERROR` = 1 .. `CONTRAST_LOG_TRACE` = 5; larger values mean
+ * TRACE, 0 turns logging off). A NULL `callback` turns logging off. Process-wide: it
+ * applies to every handle, and may be called before any handle exists and at any time
+ * after; it replaces the previous callback. Without a callback the library logs nothing
+ * (it never writes to stdout or stderr).
+ *
+ * Threads: the callback runs synchronously on the thread that called the library function
+ * producing the record (e.g. the thread in `contrast_auth_send` logs its retries), after
+ * the library released its own locks; several threads may call it at once, so it must be
+ * thread-safe. It may call other `contrast_*` functions; records those produce while inside
+ * the callback are dropped (no recursion). A call still in progress on another thread may
+ * deliver a record to the previous callback shortly after this returns: keep the previous
+ * `userdata` valid until such calls have returned.
+ *
+ * The callback must not unwind (throw a C++ exception or `longjmp`) out of itself: a Rust
+ * panic from a Rust callback is caught and the record dropped; a foreign exception either
+ * is caught the same way or aborts the process, never anything undefined.
+ *
+ * `userdata` is passed to every call as is. Always returns normally; thread-safe.
+ *
+ * # Safety
+ * `callback` is NULL or a function that is safe to call from any thread, with `userdata`,
+ * for as long as it is installed (and shortly after, see above).
+ */
+void contrast_set_log_callback(contrast_log_callback callback, void *userdata, uint32_t max_level);
 
 /**
  * A static, NUL-terminated English message for `result`. Never NULL, never freed by the
