@@ -40,7 +40,10 @@ fn unknown_keys_from_every_source_are_named_with_origin_and_suggestion() {
         .environment_value("CONTRAST__AGENT__LOGGER__LEVEL", "DEBUG")
         .host_value("contrast.api.service_kee", "x")
         .host_value("contrast.agent.java.standalone_app_name", "app")
-        .host_value("contrast.config.path", "/etc/x.yaml");
+        .host_value(
+            "contrast.config.path",
+            &dir.path().join("contrast_security.yaml").to_string_lossy(),
+        );
     let configuration = sources.load().expect("unknown keys do not stop loading");
     let warnings = configuration.warnings();
     let found: Vec<(&str, Option<&str>)> = warnings
