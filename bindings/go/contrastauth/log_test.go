@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/contrast-security-oss/contrast-auth/bindings/go/contrastauth"
+	"github.com/contrast-security-oss/contrast-auth-go/contrastauth"
 )
 
 // captured is one slog record from the library.
