@@ -330,7 +330,7 @@ mod tests {
         // Issue 16: a long scheme (a secret pasted into the URL slot) is not echoed.
         let secret = "svckey4q7z2m9x1b";
         let e = ApiUrl::parse(&format!("{secret}:rest")).unwrap_err();
-        assert!(matches!(e, ConfigError::TlsRequired { ref scheme } if scheme.is_empty()));
+        assert!(matches!(e, ConfigError::TlsRequired { ref scheme, .. } if scheme.is_empty()));
         assert!(!e.to_string().contains(secret), "{e}");
         let e = crate::config::ProxySettings::parse(&format!("{secret}://p:3128")).unwrap_err();
         assert!(!e.to_string().contains(secret), "{e}");
