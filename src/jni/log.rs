@@ -101,8 +101,12 @@ unsafe fn deliver(env: *mut JNIEnv, records: &[Pending]) {
         } else {
             std::ptr::null_mut()
         };
-        let class =
-            (functions.v1_1.FindClass)(env, c"com/contrastsecurity/auth/NativeLog".as_ptr());
+        // The class as the JVM loaded it (relocated when the jar is shaded).
+        let name = std::ffi::CString::new(format!("{}/NativeLog", super::registry::package()));
+        let class = match &name {
+            Ok(name) => (functions.v1_1.FindClass)(env, name.as_ptr()),
+            Err(_) => std::ptr::null_mut(),
+        };
         let method = if class.is_null() {
             std::ptr::null_mut()
         } else {
@@ -168,8 +172,7 @@ unsafe fn java_string(env: *mut JNIEnv, text: &str) -> jni::sys::jstring {
 
 /// `void NativeBridge.setLogLevel(int maxLevel)`: records up to `maxLevel` (1 = SEVERE ..
 /// 5 = FINER; 0 = none) go to `NativeLog.publish` from now on.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_setLogLevel<'local>(
+pub(super) fn set_log_level<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     max_level: jint,
@@ -185,8 +188,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_setLogLevel<'
 }
 
 /// `long NativeBridge.droppedLogRecords()`: records that could not be delivered to Java.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_droppedLogRecords<'local>(
+pub(super) fn dropped_log_records<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
 ) -> jlong {
@@ -199,8 +201,7 @@ pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_droppedLogRec
 
 /// `void NativeBridge.counters(long handle, long[] out)`: acknowledged, failed, requests,
 /// retries, reloads, handshakes, rejections into `out` (7 elements), read without locks.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_com_contrastsecurity_auth_NativeBridge_counters<'local>(
+pub(super) fn counters<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     handle: jlong,

@@ -21,6 +21,7 @@ mod log;
 mod registry;
 
 use environment::create_from_environment_with_tls;
+use log::{counters, dropped_log_records, set_log_level};
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -386,6 +387,9 @@ const NATIVE_BRIDGE: &[NativeMethod<'static>] = &[
     native_method! { static raw fn serial(handle: jlong) -> jlong },
     native_method! { static raw fn is_live(serial: jlong) -> jboolean },
     native_method! { static raw fn panic_for_test() },
+    native_method! { static raw fn set_log_level(max_level: jint) },
+    native_method! { static raw fn dropped_log_records() -> jlong },
+    native_method! { static raw fn counters(handle: jlong, out: jlong[]) },
 ];
 
 /// `long NativeBridge.createFromCredentials(String url, String userName, String serviceKey, String apiKey)`
