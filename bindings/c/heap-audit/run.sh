@@ -38,6 +38,11 @@ JAVA_OUT="$BUILD/java"
 rm -rf "$JAVA_OUT" && mkdir -p "$JAVA_OUT"
 javac -Xlint:all -Werror -proc:none -d "$JAVA_OUT" \
   $(find "$ROOT/bindings/java/src/main/java" -name '*.java') "$HERE/JniDriver.java"
+# The loader reads the jar's index (version, platforms) even with -Dcontrast.auth.library:
+# write it as the Maven build would (resource filtering), from Cargo.toml's version.
+mkdir -p "$JAVA_OUT/native"
+printf 'version=%s\nplatforms=\n' "$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -1)" \
+  > "$JAVA_OUT/native/contrast-auth.properties"
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
