@@ -24,7 +24,7 @@ package contrastauth
 #cgo linux,arm64 LDFLAGS: ${SRCDIR}/lib/linux-aarch64/libcontrast_auth.a
 #cgo linux LDFLAGS: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 #cgo windows,amd64 LDFLAGS: ${SRCDIR}/lib/windows-x86_64/libcontrast_auth.a
-#cgo windows LDFLAGS: -lkernel32 -ladvapi32 -lbcrypt -lntdll -luserenv -lws2_32
+#cgo windows LDFLAGS: -lkernel32 -ladvapi32 -lbcrypt -lntdll -luserenv -lws2_32 -ldbghelp
 #include <stdlib.h>
 #include "contrast_auth.h"
 */
