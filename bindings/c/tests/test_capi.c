@@ -22,12 +22,26 @@
 #ifdef _WIN32
 #include <io.h>
 #include <windows.h>
-/* The CRT's environment functions (they update the process environment Rust reads too). */
+
+/* The CRT's environment is in the ANSI code page, the library reads the process's UTF-16
+ * one: _putenv_s keeps the CRT's copy (which clear_contrast_environment walks), then the
+ * UTF-8 value is set again as UTF-16, so non-ASCII values arrive intact. */
+static int set_wide(const char *name, const char *value) {
+    wchar_t wname[256], wvalue[4096];
+    if (!MultiByteToWideChar(CP_UTF8, 0, name, -1, wname, 256)) return -1;
+    if (!value) return SetEnvironmentVariableW(wname, NULL) ? 0 : -1;
+    if (!MultiByteToWideChar(CP_UTF8, 0, value, -1, wvalue, 4096)) return -1;
+    return SetEnvironmentVariableW(wname, wvalue) ? 0 : -1;
+}
 static int setenv(const char *name, const char *value, int overwrite) {
     (void)overwrite;
-    return _putenv_s(name, value);
+    if (_putenv_s(name, value) != 0) return -1;
+    return set_wide(name, value);
 }
-static int unsetenv(const char *name) { return _putenv_s(name, ""); }
+static int unsetenv(const char *name) {
+    if (_putenv_s(name, "") != 0) return -1;
+    return set_wide(name, NULL);
+}
 #define environ _environ
 #define unlink _unlink
 static void pause_ms(long ms) { Sleep((DWORD)ms); }
