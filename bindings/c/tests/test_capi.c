@@ -22,6 +22,10 @@
 #ifdef _WIN32
 #include <io.h>
 #include <windows.h>
+/* The helpers of the POSIX-only tests (#ifndef _WIN32 below: they start the CLI's server
+ * with fork/exec) are unused in the Windows build. */
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-variable"
 
 /* The CRT's environment is in the ANSI code page, the library reads the process's UTF-16
  * one: _putenv_s keeps the CRT's copy (which clear_contrast_environment walks), then the
