@@ -47,7 +47,11 @@ tools="$root/target/wheel-test-tools"
 for tag in "${tags[@]}"; do
   [ "$tag" = win_amd64 ] && continue
   wheel="$dist/contrast_auth-$version-py3-none-$tag.whl"
-  shown="$("$tools/bin/auditwheel" show "$wheel" 2>&1)" || { echo "$shown" >&2; exit 1; }
+  # On this glibc host auditwheel cannot find a musl library path by itself (it asserts on
+  # /etc/ld-musl-*.path of two architectures): point it at Debian's musl for the wheel's arch.
+  ldpaths=()
+  case "$tag" in musllinux_*) ldpaths=(--ldpaths "/usr/lib/${tag##*_1_2_}-linux-musl") ;; esac
+  shown="$("$tools/bin/auditwheel" show "${ldpaths[@]}" "$wheel" 2>&1)" || { echo "$shown" >&2; exit 1; }
   python3 - "$tag" "$shown" <<'PY'
 import re, sys
 tag, shown = sys.argv[1:]
