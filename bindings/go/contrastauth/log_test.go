@@ -1,18 +1,14 @@
 package contrastauth_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/contrast-security-oss/contrast-auth-go/contrastauth"
 )
@@ -92,50 +88,6 @@ func TestWarningsGoToTheDefaultLoggerUntilSetLogger(t *testing.T) {
 // LevelAll enables every level in a capture handler.
 const LevelAll = slog.Level(-100)
 
-func startFaultyServer(t *testing.T, accept []string, extra ...string) *testServer {
-	t.Helper()
-	cli := os.Getenv("CONTRAST_AUTH_CLI")
-	if cli == "" {
-		cli = filepath.Join(repositoryRoot(t), "target", "release", "contrast-auth")
-	}
-	args := append([]string{"test-server", "--ca-out", filepath.Join(t.TempDir(), "ca.pem")}, extra...)
-	for _, spec := range accept {
-		args = append(args, "--accept", spec)
-	}
-	cmd := exec.Command(cli, args...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", cli, err)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			t.Error("the test server did not stop")
-		}
-	})
-	line, err := bufio.NewReader(stdout).ReadBytes('\n')
-	if err != nil {
-		t.Fatalf("the test server did not start: %v", err)
-	}
-	server := &testServer{}
-	if err := json.Unmarshal(line, server); err != nil {
-		t.Fatal(err)
-	}
-	return server
-}
-
 func writeSessionYAML(t *testing.T, path string, server *testServer, serviceKey string) {
 	t.Helper()
 	text := "api:\n  url: " + server.URL + "\n  user_name: " + testUserName + "\n  service_key: " + serviceKey +
@@ -150,7 +102,7 @@ func writeSessionYAML(t *testing.T, path string, server *testServer, serviceKey 
 // secret appears in any record in any base64 form.
 func TestAFullSessionLogsEveryStepAndNoSecret(t *testing.T) {
 	const wrong, rotated = "WRONGSERVICEKEY3GO", "ROTATEDSERVICEKEY8GO"
-	server := startFaultyServer(t, []string{
+	server := startServer(t, []string{
 		testUserName + ":" + testServiceKey + ":" + testAPIKey,
 		testUserName + ":" + rotated + ":" + testAPIKey,
 	}, "--fault", "503", "--clock-offset", "60")
@@ -235,7 +187,7 @@ func (h *panickingHandler) Handle(context.Context, slog.Record) error {
 func TestAPanickingHandlerDoesNotBreakTheLibrary(t *testing.T) {
 	contrastauth.SetLogger(slog.New(&panickingHandler{captureHandler{level: LevelAll}}))
 	defer contrastauth.SetLogger(nil)
-	auth := newLoggingAuth(t)
+	auth := newTestAuth(t)
 	if err := auth.Rotate(ptr("AFTERPANICKEY"), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +202,7 @@ func TestSetLoggerHonoursTheHandlersLevel(t *testing.T) {
 	handler := &captureHandler{level: slog.LevelWarn}
 	contrastauth.SetLogger(slog.New(handler))
 	defer contrastauth.SetLogger(nil)
-	auth := newLoggingAuth(t)
+	auth := newTestAuth(t)
 	if err := auth.Rotate(ptr("INFOLEVELKEY"), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -268,13 +220,3 @@ func TestSetLoggerHonoursTheHandlersLevel(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
-
-func newLoggingAuth(t *testing.T) *contrastauth.Auth {
-	t.Helper()
-	auth, err := contrastauth.New(testURL, testUserName, testServiceKey, testAPIKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { auth.Close() })
-	return auth
-}

@@ -33,14 +33,21 @@ type testServer struct {
 // ends (stdin closed).
 func startTestServer(t *testing.T, accept ...string) *testServer {
 	t.Helper()
+	if len(accept) == 0 {
+		accept = []string{testUserName + ":" + testServiceKey + ":" + testAPIKey}
+	}
+	return startServer(t, accept, "--require-signature")
+}
+
+// startServer runs the CLI's test server accepting exactly the given specs, with extra
+// test-server arguments (e.g. --fault 503); it stops when the test ends (stdin closed).
+func startServer(t *testing.T, accept []string, extra ...string) *testServer {
+	t.Helper()
 	cli := os.Getenv("CONTRAST_AUTH_CLI")
 	if cli == "" {
 		cli = filepath.Join(repositoryRoot(t), "target", "release", "contrast-auth")
 	}
-	if len(accept) == 0 {
-		accept = []string{testUserName + ":" + testServiceKey + ":" + testAPIKey}
-	}
-	args := []string{"test-server", "--ca-out", filepath.Join(t.TempDir(), "ca.pem"), "--require-signature"}
+	args := append([]string{"test-server", "--ca-out", filepath.Join(t.TempDir(), "ca.pem")}, extra...)
 	for _, spec := range accept {
 		args = append(args, "--accept", spec)
 	}
