@@ -182,6 +182,35 @@ fn signing<M: Measurement>(c: &mut Criterion<M>) {
         });
         group.finish();
     }
+
+    // Large bodies: how long the JNI bridge would hold a critical region (the GC waits) if
+    // it hashed them in place. `sign` is all that runs inside the region; the bridge copies
+    // bodies over 256 KiB out first (src/jni/mod.rs, PINNED_BODY_MAX).
+    for (name, len) in [("256KiB", 256 * 1024), ("1MiB", 1024 * 1024)] {
+        let body = body(len);
+        let message = Message {
+            method: "POST",
+            url: URL,
+            content_type: "application/json",
+            body: &body,
+        };
+        let mut group = c.benchmark_group(format!("signing_{name}"));
+        group.throughput(Throughput::Bytes(len as u64));
+        group.bench_function("ring_sha256_only", |b| {
+            b.iter(|| black_box(digest::digest(&digest::SHA256, black_box(&body))))
+        });
+        group.bench_function("copy_only", |b| {
+            b.iter(|| black_box(black_box(&body).to_vec()))
+        });
+        group.bench_function("sign", |b| {
+            b.iter(|| {
+                signer
+                    .sign(black_box(&message), &snapshot, None, CREATED)
+                    .expect("signs")
+            })
+        });
+        group.finish();
+    }
 }
 
 fn cpu_time() -> Criterion<ThreadCpuTime> {

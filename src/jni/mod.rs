@@ -227,6 +227,58 @@ impl Drop for CriticalBytes {
     }
 }
 
+/// Bodies up to this length are read in place, inside JNI critical regions, while they are
+/// hashed; the garbage collector waits meanwhile (about 0.1 ms for 256 KiB with the CPU's
+/// SHA extensions, 0.6 ms without). Longer bodies, and the target with them, are copied out
+/// first (one `GetByteArrayRegion` each), so no region lasts longer than that.
+pub(crate) const PINNED_BODY_MAX: usize = 256 * 1024;
+
+/// The bytes of a Java `byte[]`: pinned in a critical region, or copied out.
+enum ArrayBytes {
+    Pinned(CriticalBytes),
+    Copied(Vec<u8>),
+}
+
+impl ArrayBytes {
+    /// Pins `array` when `pin`, else copies its `len` bytes (queried before any region was
+    /// opened; a copy is only made while no region is open).
+    fn read(
+        env: &Env<'_>,
+        array: &JByteArray<'_>,
+        len: usize,
+        pin: bool,
+    ) -> Result<Self, BridgeError> {
+        if pin {
+            return CriticalBytes::open(env, array, len).map(ArrayBytes::Pinned);
+        }
+        let Ok(jlen) = jni::sys::jsize::try_from(len) else {
+            unreachable!("a Java array length fits a jsize");
+        };
+        let mut copy = vec![0u8; len];
+        let raw_env = env.get_raw();
+        // SAFETY: `raw_env` is this thread's JNIEnv with no exception pending and no critical
+        // region open (callers copy before pinning anything); `array` is a live, non-null
+        // `byte[]` of exactly `len` elements, and `copy` is valid for `len` writes.
+        unsafe {
+            ((**raw_env).v1_1.GetByteArrayRegion)(
+                raw_env,
+                array.as_raw(),
+                0,
+                jlen,
+                copy.as_mut_ptr().cast::<jni::sys::jbyte>(),
+            );
+        }
+        Ok(ArrayBytes::Copied(copy))
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            ArrayBytes::Pinned(pinned) => pinned.bytes(),
+            ArrayBytes::Copied(copy) => copy,
+        }
+    }
+}
+
 /// Copies `bytes` into the start of the Java `byte[]` `out`.
 ///
 /// The caller has checked that `out` is non-null and holds at least `bytes.len()` elements
@@ -283,7 +335,8 @@ struct SignArguments<'a, 'local> {
 const PACKED_LENGTH_BITS: u32 = 21;
 
 /// Signs `arguments` with `sign` (which only runs pure Rust, inside the critical regions of
-/// target and body) and writes the three header values into `out`.
+/// target and body, or on copies of both for a body over [`PINNED_BODY_MAX`]) and writes the
+/// three header values into `out`.
 fn sign_into(
     env: &Env<'_>,
     arguments: SignArguments<'_, '_>,
@@ -317,8 +370,9 @@ fn sign_into(
         ));
     }
     let headers = {
-        let target = CriticalBytes::open(env, target, target_len)?;
-        let body = CriticalBytes::open(env, body, body_len)?;
+        let pin = body_len <= PINNED_BODY_MAX;
+        let target = ArrayBytes::read(env, target, target_len, pin)?;
+        let body = ArrayBytes::read(env, body, body_len, pin)?;
         let (method, rest) = target.bytes().split_at(method_len);
         let (url, content_type) = rest.split_at(url_len);
         let utf8 = |bytes, name| text(bytes).ok_or(invalid(name, "is not valid UTF-8"));

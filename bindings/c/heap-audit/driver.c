@@ -2,7 +2,8 @@
  * Drives every C ABI call that touches a secret, for the heap audit (run.sh): handles from
  * the environment (+ YAML file), from a token and from explicit values; header reads;
  * signing; sending to the loopback test server with retries (503, 500) and a 401 that makes
- * the library reload its file; rotation; reload; free. Every secret comes from the
+ * the library reload its file; rotation; reload; a report through a proxy with a password;
+ * free. Every secret comes from the
  * environment (see run.sh) and is passed on without a heap copy; buffers that receive
  * secrets are on the stack and wiped. Exits non-zero if a call does not behave; the
  * interposer (LD_PRELOAD) counts the freed blocks holding a secret.
@@ -198,6 +199,25 @@ int main(void) {
     sign(sender, 3);
     phase("free");
     contrast_auth_free(sender);
+
+    /* 5. The proxy in use: its URL holds a password, which the HTTP client copies into its
+     * own proxy settings; they are freed with the handle. The proxy (127.0.0.1:9) refuses
+     * connections, so the report ends with CONTRAST_RESULT_NETWORK after its retries. */
+    phase("proxy");
+    CHECK(setenv("CONTRAST__API__PROXY__ENABLE", "true", 1) == 0, "setenv");
+    contrast_auth *proxied = NULL;
+    CHECK(contrast_auth_from_environment(&proxied) == CONTRAST_RESULT_OK, "%s", last_error());
+    if (proxied) {
+        static const char body[] = "{\"findings\":[]}";
+        contrast_send_outcome outcome;
+        memset(&outcome, 0, sizeof outcome);
+        contrast_result r = contrast_auth_send(proxied, "POST", REPORT, JSON, (const uint8_t *)body,
+                                               sizeof body - 1, &outcome);
+        CHECK(r == CONTRAST_RESULT_NETWORK, "send through the refusing proxy: result %d (%s)",
+              (int)r, last_error());
+        phase("free");
+        contrast_auth_free(proxied);
+    }
     phase("exit");
 
     printf("heap-audit driver: %d failures\n", failures);

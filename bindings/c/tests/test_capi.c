@@ -1048,6 +1048,51 @@ static void test_concurrent_send(const struct server *srv) {
     contrast_auth_free(s.auth);
 }
 
+/* musl gives the threads a C program creates 128 KiB of stack (glibc 8 MiB, Windows 1 MiB),
+ * and a library loaded with dlopen cannot raise that default. Creating a handle, a first
+ * report (TLS handshake, retry loop) and signing must fit in it: run on a thread created
+ * with exactly that much stack against every shipped library (scripts/test-platforms).
+ * The unoptimized development build needs more: bindings/c/run-tests.sh sets SMALL_STACK. */
+#ifndef SMALL_STACK
+#define SMALL_STACK (128 * 1024)
+#endif
+
+static void *small_stack_thread(void *arg) {
+    const struct server *srv = arg;
+    long failed = 0;
+    contrast_auth *auth = server_handle(srv, API, 1);
+    if (!auth) return (void *)(intptr_t)1;
+    const char *body = "{\"small_stack\":true}";
+    contrast_send_outcome outcome;
+    memset(&outcome, 0, sizeof outcome);
+    if (contrast_auth_send(auth, "POST", "/api/ng/agents/report", "application/json",
+                           (const uint8_t *)body, strlen(body), &outcome) != CONTRAST_RESULT_OK ||
+        outcome.status != 200)
+        failed++;
+    char url[512];
+    snprintf(url, sizeof url, "%s/api/ng/agents/report", srv->url);
+    contrast_headers *signed_headers = NULL;
+    if (contrast_auth_sign(auth, "POST", url, "application/json", (const uint8_t *)body,
+                           strlen(body), &signed_headers) != CONTRAST_RESULT_OK ||
+        contrast_headers_count(signed_headers) != 3)
+        failed++;
+    contrast_headers_free(signed_headers);
+    contrast_auth_free(auth);
+    return (void *)(intptr_t)failed;
+}
+
+static void test_send_on_a_small_stack(const struct server *srv) {
+    pthread_attr_t attr;
+    pthread_t thread;
+    CHECK(pthread_attr_init(&attr) == 0, "pthread_attr_init");
+    CHECK(pthread_attr_setstacksize(&attr, SMALL_STACK) == 0, "a %d-byte stack", SMALL_STACK);
+    int created = pthread_create(&thread, &attr, small_stack_thread, (void *)srv);
+    pthread_attr_destroy(&attr);
+    CHECK(created == 0, "pthread_create with a %d-byte stack", SMALL_STACK);
+    if (created != 0) return;
+    long failed = join_counts(&thread, 1);
+    CHECK(failed == 0, "%ld of 2 calls failed on a %d-byte stack", failed, SMALL_STACK);
+}
 
 /* Reads a whole (small) file into a malloc'd buffer; returns NULL on failure. */
 static uint8_t *read_file(const char *path, size_t *len) {
@@ -1224,6 +1269,7 @@ static void test_send(const char *const *server_args, int n_args, const char *wo
     test_concurrent_send(&s);
     test_trust_anchors(&s);
     test_non_ascii_user_names(&s);
+    test_send_on_a_small_stack(&s);
 
     if (s.external) {
         /* The caller's server keeps running: nothing to stop, so no "server gone" check. */

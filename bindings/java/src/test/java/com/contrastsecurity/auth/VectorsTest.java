@@ -112,6 +112,35 @@ class VectorsTest {
     }
 
     /**
+     * Bodies up to 256 KiB are hashed in place (a JNI critical region); longer ones are copied
+     * out first, so the GC is never held for long. Both paths sign exactly like the pure Java
+     * implementation of the wire format, at the boundary and well past it.
+     */
+    @Test
+    void bodiesOnBothSidesOfTheInPlaceLimitSignLikePureJava() throws Exception {
+        SignBenchmark.PureJavaSigner pure = new SignBenchmark.PureJavaSigner(SignBenchmark.USER,
+                SignBenchmark.SERVICE_KEY, SignBenchmark.API_KEY);
+        int limit = 256 * 1024;
+        try (ContrastAuth auth = ContrastAuth.fromCredentials(TestSupport.URL, SignBenchmark.USER,
+                SignBenchmark.SERVICE_KEY, SignBenchmark.API_KEY)) {
+            for (int size : new int[] {limit - 1, limit, limit + 1, 1 << 20, 3 << 20}) {
+                byte[] body = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    body[i] = (byte) (i * 31 + size);
+                }
+                byte[] nonce = new byte[16];
+                nonce[0] = (byte) size;
+                long created = 1767225600L + size;
+                Map<String, String> expected = pure.sign("POST", SignBenchmark.URL, "application/json", body,
+                        created, nonce);
+                Map<String, String> signed = auth.signWithNonce("POST", SignBenchmark.URL, "application/json",
+                        body, created, nonce, 300);
+                assertEquals(expected, signed, "a body of " + size + " bytes");
+            }
+        }
+    }
+
+    /**
      * Credentials of a vector: given directly, or, with a dedicated {@code api.signing_key}, as
      * the host's {@code contrast.api.*} system properties (the way an agent configures one).
      */
