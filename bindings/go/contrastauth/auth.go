@@ -1,6 +1,7 @@
 package contrastauth
 
 /*
+#include <stdlib.h>
 #include "contrast_auth.h"
 */
 import "C"
@@ -13,7 +14,7 @@ import (
 )
 
 // Auth holds both credential layers of a Contrast agent inside the library. Create one with
-// New, FromToken or FromEnvironment and Close it when done (a cleanup frees a forgotten one).
+// New, FromToken, FromEnvironment or FromEnvironmentWithTrust and Close it when done (a cleanup frees a forgotten one).
 // All methods are safe for concurrent use; header reads always see a consistent pair.
 type Auth struct {
 	mu      sync.RWMutex // read-held by every call, write-held by Close
@@ -121,6 +122,39 @@ func FromEnvironment() (*Auth, error) {
 	}
 	var handle *C.contrast_auth
 	if err := call(op, func() C.contrast_result { return C.contrast_auth_from_environment(&handle) }); err != nil {
+		return nil, err
+	}
+	return wrap(handle), nil
+}
+
+// FromEnvironmentWithTrust is FromEnvironment, and the reports also trust these CA
+// certificates, each DER X.509 (for example the host's own trust store), together with
+// api.certificate.ca_file. A certificate that is empty or not DER is an ErrInvalidArgument
+// error naming its index. The certificates are copied; the caller keeps its slices.
+func FromEnvironmentWithTrust(trustAnchors [][]byte) (*Auth, error) {
+	const op = "contrastauth.FromEnvironmentWithTrust"
+	if err := requireLinkedVersion(op); err != nil {
+		return nil, err
+	}
+	// C memory holds the list and the bytes (Go memory may not hold the pointers C reads).
+	count := len(trustAnchors)
+	var entries *C.contrast_bytes
+	if count > 0 {
+		entries = (*C.contrast_bytes)(C.calloc(C.size_t(count), C.size_t(unsafe.Sizeof(C.contrast_bytes{}))))
+		defer C.free(unsafe.Pointer(entries))
+		list := unsafe.Slice(entries, count)
+		for i, der := range trustAnchors {
+			data := C.malloc(C.size_t(len(der) + 1)) // never NULL for an empty certificate
+			defer C.free(data)
+			copy(unsafe.Slice((*byte)(data), len(der)), der)
+			list[i].data = (*C.uint8_t)(data)
+			list[i].len = C.size_t(len(der))
+		}
+	}
+	var handle *C.contrast_auth
+	if err := call(op, func() C.contrast_result {
+		return C.contrast_auth_from_environment_with_trust(entries, C.size_t(count), &handle)
+	}); err != nil {
 		return nil, err
 	}
 	return wrap(handle), nil

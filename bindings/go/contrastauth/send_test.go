@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -23,9 +24,10 @@ import (
 
 // testServer is the crate's loopback HTTPS test server (`contrast-auth test-server`).
 type testServer struct {
-	URL    string `json:"url"`
-	CAFile string `json:"ca_file"`
-	client *http.Client
+	URL       string `json:"url"`
+	CAFile    string `json:"ca_file"`
+	CADERFile string `json:"ca_der_file"`
+	client    *http.Client
 }
 
 // startTestServer runs the CLI's test server accepting the given USER:SERVICE_KEY:API_KEY
@@ -201,6 +203,46 @@ func TestSendToTheTestServer(t *testing.T) {
 	}
 	counters := server.stats(t)
 	if counters["accepted"] != float64(2) || counters["requests"] != float64(2) {
+		t.Fatalf("server counters %v", counters)
+	}
+}
+
+// The host hands over its own trust store as DER certificates (no ca_file): the server's
+// certificate is trusted; without them it is not; a bad one is refused, naming its index.
+func TestTrustAnchorsFromTheHostAreTrusted(t *testing.T) {
+	server := startTestServer(t)
+	configure(t, server, testAPIKey)
+	os.Unsetenv("CONTRAST__API__CERTIFICATE__CA_FILE") // restored by t.Setenv's cleanup
+	der, err := os.ReadFile(server.CADERFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := contrastauth.FromEnvironmentWithTrust([][]byte{der})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcome, err := auth.Send("POST", "/api/ng/agents/report", "application/json", report)
+	auth.Close()
+	if err != nil || outcome.Status != 200 {
+		t.Fatalf("with the CA as a trust anchor: %+v, %v", outcome, err)
+	}
+	untrusting, err := contrastauth.FromEnvironmentWithTrust(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = untrusting.Send("POST", "/api/ng/agents/report", "application/json", report)
+	untrusting.Close()
+	if !errors.Is(err, contrastauth.ErrTLS) {
+		t.Fatalf("without the CA: %v, want ErrTLS", err)
+	}
+	for _, bad := range [][][]byte{{der, {0x30, 0x03, 0x01, 0x02, 0x03}}, {{}}} {
+		_, err := contrastauth.FromEnvironmentWithTrust(bad)
+		want := fmt.Sprintf("trust anchor %d", len(bad)-1)
+		if !errors.Is(err, contrastauth.ErrInvalidArgument) || !strings.Contains(err.Error(), want) {
+			t.Errorf("trust anchors %d: %v, want ErrInvalidArgument naming %q", len(bad), err, want)
+		}
+	}
+	if counters := server.stats(t); counters["accepted"] != float64(1) {
 		t.Fatalf("server counters %v", counters)
 	}
 }

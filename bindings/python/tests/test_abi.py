@@ -52,10 +52,7 @@ def test_every_declared_function_has_the_headers_arity():
 
 
 # Not wrapped, with the reason (a follow-up, listed here rather than silently missing).
-NOT_WRAPPED = {
-    "contrast_auth_from_environment_with_trust": "DER trust anchors from a host trust store are the "
-    "JVM's need; Python agents set api.certificate.ca_file",
-}
+NOT_WRAPPED: dict = {}
 
 
 def test_every_header_function_is_wrapped():

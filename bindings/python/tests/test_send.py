@@ -32,6 +32,7 @@ REPORT = json.dumps({"application": "demo", "findings": [1, 2, 3]}).encode()
 class RunningServer(NamedTuple):
     url: str
     ca_file: str
+    ca_der_file: str
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def start_server(tmp_path) -> Iterator[Callable[..., RunningServer]]:
         line = process.stdout.readline()
         assert line, f"the test server did not start: {process.stderr.read()}"
         started = json.loads(line)
-        return RunningServer(started["url"], started["ca_file"])
+        return RunningServer(started["url"], started["ca_file"], started["ca_der_file"])
 
     try:
         yield start
@@ -165,6 +166,29 @@ def test_send_without_trusting_the_ca_is_a_tls_error(test_server):
         with pytest.raises(TlsError):
             auth.send("POST", "/api/ng/agents/report", "application/json", REPORT)
     assert stats(test_server)["accepted"] == 0
+
+
+def test_trust_anchors_from_the_host_are_trusted(test_server, configured):
+    """The host hands over its own trust store as DER certificates (no ca_file): the
+    server's certificate is trusted; without them it is not; a bad one is named."""
+    configured(test_server)
+    os.environ.pop("CONTRAST__API__CERTIFICATE__CA_FILE")
+    der = Path(test_server.ca_der_file).read_bytes()
+    with ContrastAuth.from_environment(trust_anchors=[der]) as auth:
+        assert auth.send("POST", "/api/ng/agents/report", "application/json", REPORT).status == 200
+    with ContrastAuth.from_environment(trust_anchors=[]) as auth:
+        with pytest.raises(TlsError):
+            auth.send("POST", "/api/ng/agents/report", "application/json", REPORT)
+    with pytest.raises(InvalidArgumentError) as caught:
+        ContrastAuth.from_environment(trust_anchors=[der, b"\x30\x03\x01\x02\x03"])
+    assert "trust anchor 1" in str(caught.value), caught.value
+    with pytest.raises(InvalidArgumentError):
+        ContrastAuth.from_environment(trust_anchors=[b""])
+    with pytest.raises(TypeError):
+        ContrastAuth.from_environment(trust_anchors=der)  # one certificate, not a list
+    with pytest.raises(TypeError):
+        ContrastAuth.from_environment(trust_anchors=["not bytes"])  # type: ignore[list-item]
+    assert stats(test_server)["accepted"] == 1
 
 
 def test_send_after_the_server_rotated_reloads_the_new_key_from_yaml(start_server, configured, tmp_path):

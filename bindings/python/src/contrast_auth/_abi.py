@@ -47,6 +47,15 @@ class ContrastSendOutcome(ctypes.Structure):
     ]
 
 
+class ContrastBytes(ctypes.Structure):
+    """``contrast_bytes``: a borrowed byte string (one DER certificate)."""
+
+    _fields_ = [
+        ("data", ctypes.POINTER(ctypes.c_uint8)),
+        ("len", ctypes.c_size_t),
+    ]
+
+
 class ContrastCounters(ctypes.Structure):
     """``contrast_counters``: running totals of a handle's reports."""
 
@@ -128,6 +137,11 @@ def declare_prototypes(lib: ctypes.CDLL) -> None:
     declare("contrast_auth_new", contrast_result, [c_char_p, c_char_p, c_char_p, c_char_p, out_handle])
     declare("contrast_auth_from_token", contrast_result, [c_char_p, out_handle])
     declare("contrast_auth_from_environment", contrast_result, [out_handle])
+    declare(
+        "contrast_auth_from_environment_with_trust",
+        contrast_result,
+        [ctypes.POINTER(ContrastBytes), c_size_t, out_handle],
+    )
     declare("contrast_auth_authorization", contrast_result, buffer_read)
     declare("contrast_auth_api_key", contrast_result, buffer_read)
     declare("contrast_auth_headers", contrast_result, [HANDLE_P, out_headers])

@@ -6,7 +6,7 @@ import ctypes
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, Iterator, Optional, Union
+from typing import Callable, Dict, FrozenSet, Iterator, Optional, Sequence, Union
 
 from . import _abi, _log, errors
 from ._library import library
@@ -183,11 +183,36 @@ class ContrastAuth:
         return cls._create("ContrastAuth.from_token", lambda out: lib.contrast_auth_from_token(data, out))
 
     @classmethod
-    def from_environment(cls) -> "ContrastAuth":
+    def from_environment(cls, trust_anchors: Optional[Sequence[bytes]] = None) -> "ContrastAuth":
         """From the environment (``CONTRAST__API__*``) and ``contrast_security.yaml``, as
-        every Contrast agent reads them."""
+        every Contrast agent reads them.
+
+        ``trust_anchors``: extra CA certificates to trust, each DER X.509 bytes (e.g. from
+        the host's own trust store, ``ssl.SSLContext.get_ca_certs(binary_form=True)``),
+        trusted together with ``api.certificate.ca_file``
+        (``contrast_auth_from_environment_with_trust``); a certificate that is empty or not
+        DER is an :class:`InvalidArgumentError` naming its index."""
         lib = library()
-        return cls._create("ContrastAuth.from_environment", lib.contrast_auth_from_environment)
+        if trust_anchors is None:
+            return cls._create("ContrastAuth.from_environment", lib.contrast_auth_from_environment)
+        if isinstance(trust_anchors, (bytes, bytearray, memoryview, str)):
+            raise TypeError("trust_anchors must be a sequence of DER certificates (bytes), not one value")
+        certificates = []
+        for index, certificate in enumerate(trust_anchors):
+            if not isinstance(certificate, (bytes, bytearray, memoryview)):
+                raise TypeError(f"trust_anchors[{index}] must be bytes (DER), not {type(certificate).__name__}")
+            certificates.append(bytes(certificate))
+        # The buffers stay referenced (in `certificates`) until the call returns; the
+        # library copies what it keeps.
+        entries = (_abi.ContrastBytes * max(len(certificates), 1))()
+        for entry, certificate in zip(entries, certificates):
+            entry.data = ctypes.cast(ctypes.c_char_p(certificate), ctypes.POINTER(ctypes.c_uint8))
+            entry.len = len(certificate)
+        count = len(certificates)
+        return cls._create(
+            "ContrastAuth.from_environment",
+            lambda out: lib.contrast_auth_from_environment_with_trust(entries, count, out),
+        )
 
     # -- lifetime -------------------------------------------------------------------------
 
