@@ -364,7 +364,8 @@ fn normalize_authority(authority: &str) -> Result<Cow<'_, str>, VerifyError> {
         trimmed.find(':').unwrap_or(trimmed.len())
     };
     let port = &trimmed[host_end..];
-    if port.len() > 1 && port[1..].contains(':') {
+    // A second `:` after the port's own (by character: what follows `]` may be non-ASCII).
+    if port.chars().skip(1).any(|c| c == ':') {
         return Err(VerifyError::Malformed {
             part: "Host",
             reason: "has more than one port",
@@ -618,6 +619,23 @@ mod tests {
             normalize_authority("h.example\r\n").unwrap(),
             "h.example\r\n"
         );
+    }
+
+    /// Found by the long fuzz campaign (`verifier`): a non-ASCII character right after an
+    /// IPv6 literal's `]` made the port check slice inside it, a panic in the verifier.
+    #[test]
+    fn a_non_ascii_character_after_an_ipv6_literal_is_no_panic() {
+        for odd in [
+            "[::1]\u{ca28a}",
+            "[::1]\u{e9}:1",
+            "[::1]\u{ca28a}:1:2",
+            "[::1]\u{e9}",
+        ] {
+            let result = std::panic::catch_unwind(|| normalize_authority(odd).map(|a| a.len()));
+            assert!(result.is_ok(), "normalize_authority({odd:?}) panicked");
+        }
+        assert!(normalize_authority("[::1]\u{e9}:1:2").is_err());
+        assert_eq!(normalize_authority("[::1]\u{e9}").unwrap(), "[::1]\u{e9}");
     }
 
     /// Issue 16: a member ending in LF (or wrapped in other whitespace) is not trimmed.
