@@ -766,6 +766,14 @@ fn json_of(out: &Output) -> serde_json::Value {
     serde_json::from_str(out.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", out.all()))
 }
 
+/// `error.message` of a `--json` failure.
+fn json_error_message(out: &Output) -> String {
+    json_of(out)["error"]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error.message: {}", out.all()))
+        .to_string()
+}
+
 #[test]
 fn check_prints_unknown_keys_first_with_the_closest_known_key() {
     let s = setup();
@@ -857,10 +865,7 @@ fn check_names_every_missing_key_at_once() {
     assert!(out.stderr.contains("are not set"), "{}", out.stderr);
     assert!(!out.stderr.contains("`api.url`"), "{}", out.stderr);
     let out = run_env(empty.path(), &["check", "--json"], &[]);
-    let message = json_of(&out)["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let message = json_error_message(&out);
     for key in ["api.url", "api.user_name", "api.service_key", "api.api_key"] {
         assert!(message.contains(key), "{message}");
     }
@@ -880,10 +885,7 @@ fn check_refuses_http_first_naming_the_source() {
     );
     assert!(!out.stderr.contains("not set"), "{}", out.stderr);
     let out = run_env(empty.path(), &["check", "--json"], &env);
-    let message = json_of(&out)["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let message = json_error_message(&out);
     assert!(
         message.contains("environment CONTRAST__API__URL"),
         "{message}"
@@ -903,10 +905,7 @@ fn check_names_the_source_of_a_bad_token() {
     );
     assert!(!out.stderr.contains("bm90IGpzb24="));
     let out = run_env(empty.path(), &["check", "--json"], &env);
-    let message = json_of(&out)["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let message = json_error_message(&out);
     assert!(
         message.contains("environment CONTRAST__API__TOKEN"),
         "{message}"
