@@ -228,10 +228,11 @@ impl Drop for CriticalBytes {
 }
 
 /// Bodies up to this length are read in place, inside JNI critical regions, while they are
-/// hashed; the garbage collector waits meanwhile (about 0.1 ms for 256 KiB with the CPU's
-/// SHA extensions, 0.6 ms without). Longer bodies, and the target with them, are copied out
-/// first (one `GetByteArrayRegion` each), so no region lasts longer than that.
-pub(crate) const PINNED_BODY_MAX: usize = 256 * 1024;
+/// hashed; the garbage collector waits meanwhile (156 µs for 256 KiB measured on a CPU with
+/// SHA extensions, roughly three times that without; BENCHMARKS.md). Longer bodies, and the
+/// target with them, are copied out first (one `GetByteArrayRegion` each), so no region
+/// lasts longer than that.
+const PINNED_BODY_MAX: usize = 256 * 1024;
 
 /// The bytes of a Java `byte[]`: pinned in a critical region, or copied out.
 enum ArrayBytes {
