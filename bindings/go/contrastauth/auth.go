@@ -14,8 +14,9 @@ import (
 )
 
 // Auth holds both credential layers of a Contrast agent inside the library. Create one with
-// New, FromToken, FromEnvironment or FromEnvironmentWithTrust and Close it when done (a cleanup frees a forgotten one).
-// All methods are safe for concurrent use; header reads always see a consistent pair.
+// New, FromToken, FromEnvironment or FromEnvironmentWithTrust and Close it when done (a
+// cleanup frees a forgotten one). All methods are safe for concurrent use; header reads
+// always see a consistent pair.
 type Auth struct {
 	mu      sync.RWMutex // read-held by every call, write-held by Close
 	handle  *C.contrast_auth
