@@ -244,6 +244,11 @@ typedef struct {
    * Responses refusing the credentials (401, 403, 412), whether or not a reload helped.
    */
   uint64_t rejections;
+  /**
+   * Failures on a reused keep-alive connection (closed by the server while idle) that were
+   * sent again at once on a fresh connection, not counted as attempts.
+   */
+  uint64_t reconnects;
 } contrast_counters;
 
 /**

@@ -183,6 +183,7 @@ fn a_full_session_logs_every_step_and_no_secret() {
     assert_eq!(counters.retries, 2);
     assert_eq!(counters.reloads, 1);
     assert_eq!(counters.rejections, 1);
+    assert_eq!(counters.reconnects, 0, "no idle connection was closed");
     assert!(counters.handshakes >= 1, "{counters:?}");
     assert_eq!(counters.handshakes, f.server.stats().tls_handshakes);
 

@@ -22,6 +22,9 @@ pub struct contrast_counters {
     pub handshakes: u64,
     /// Responses refusing the credentials (401, 403, 412), whether or not a reload helped.
     pub rejections: u64,
+    /// Failures on a reused keep-alive connection (closed by the server while idle) that were
+    /// sent again at once on a fresh connection, not counted as attempts.
+    pub reconnects: u64,
 }
 
 /// Writes the handle's running totals to `*out` (all 0 before the first
@@ -52,6 +55,7 @@ pub unsafe extern "C" fn contrast_auth_counters(
                     reloads: c.reloads,
                     handshakes: c.handshakes,
                     rejections: c.rejections,
+                    reconnects: c.reconnects,
                 }
             });
         // SAFETY: non-NULL and writable per the contract above.

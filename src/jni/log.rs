@@ -200,7 +200,8 @@ pub(super) fn dropped_log_records<'local>(
 }
 
 /// `void NativeBridge.counters(long handle, long[] out)`: acknowledged, failed, requests,
-/// retries, reloads, handshakes, rejections into `out` (7 elements), read without locks.
+/// retries, reloads, handshakes, rejections, reconnects into `out` (at least as many elements,
+/// in this order: `Counters.FIELDS` in Java), read without locks.
 pub(super) fn counters<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
@@ -221,6 +222,7 @@ pub(super) fn counters<'local>(
             c.reloads,
             c.handshakes,
             c.rejections,
+            c.reconnects,
         ]
         .into_iter()
         .map(|v| jlong::try_from(v).unwrap_or(jlong::MAX))
@@ -228,7 +230,7 @@ pub(super) fn counters<'local>(
         if out.len(env)? < values.len() {
             return Err(BridgeError::InvalidArgument {
                 name: "out",
-                reason: "must hold 7 elements",
+                reason: "must hold one element per counter (Counters.FIELDS)",
             });
         }
         out.set_region(env, 0, &values)?;

@@ -78,6 +78,9 @@ pub struct ClientCounters {
     pub handshakes: u64,
     /// Responses refusing the credentials (401, 403, 412), whether or not a reload helped.
     pub rejections: u64,
+    /// Failures on a reused keep-alive connection (closed by the server while idle) that were
+    /// sent again at once on a fresh connection, not counted as attempts.
+    pub reconnects: u64,
 }
 
 #[derive(Default)]
@@ -89,6 +92,7 @@ struct Counters {
     reloads: AtomicU64,
     handshakes: Arc<AtomicU64>,
     rejections: AtomicU64,
+    reconnects: AtomicU64,
 }
 
 /// Sends reports to the Contrast server with the store's current credentials.
@@ -168,6 +172,7 @@ impl Client {
             reloads: c.reloads.load(Ordering::Relaxed),
             handshakes: c.handshakes.load(Ordering::Relaxed),
             rejections: c.rejections.load(Ordering::Relaxed),
+            reconnects: c.reconnects.load(Ordering::Relaxed),
         }
     }
 

@@ -1471,13 +1471,13 @@ static void test_logging_session(const char *cli, const char *work) {
     EXPECT(contrast_auth_counters(auth, &counters), CONTRAST_RESULT_OK);
     CHECK(counters.acknowledged == 2 && counters.failed == 0 && counters.requests == 4 &&
               counters.retries == 2 && counters.reloads == 1 && counters.rejections == 1 &&
-              counters.handshakes >= 1,
+              counters.reconnects == 0 && counters.handshakes >= 1,
           "counters ack %llu failed %llu requests %llu retries %llu reloads %llu handshakes %llu "
-          "rejections %llu",
+          "rejections %llu reconnects %llu",
           (unsigned long long)counters.acknowledged, (unsigned long long)counters.failed,
           (unsigned long long)counters.requests, (unsigned long long)counters.retries,
           (unsigned long long)counters.reloads, (unsigned long long)counters.handshakes,
-          (unsigned long long)counters.rejections);
+          (unsigned long long)counters.rejections, (unsigned long long)counters.reconnects);
     contrast_set_log_callback(NULL, NULL, 0);
 
     const char *expected[] = {"config.loaded",      "signing.signed",        "transport.connected",

@@ -102,6 +102,10 @@ type Counters struct {
 	Handshakes uint64
 	// Rejections is the number of responses refusing the credentials (401, 403, 412).
 	Rejections uint64
+	// Reconnects is the number of failures on a reused keep-alive connection (closed by the
+	// server while idle) that were sent again at once on a fresh connection, not counted as
+	// attempts.
+	Reconnects uint64
 }
 
 // Counters returns the running totals of the reports sent with Send (all 0 before the
@@ -125,5 +129,6 @@ func (a *Auth) Counters() (Counters, error) {
 		Reloads:      uint64(out.reloads),
 		Handshakes:   uint64(out.handshakes),
 		Rejections:   uint64(out.rejections),
+		Reconnects:   uint64(out.reconnects),
 	}, nil
 }

@@ -117,7 +117,7 @@ def test_a_full_session_logs_every_step_and_no_secret(captured, tmp_path, monkey
             auth.send("POST", "/api/ng/report", "application/json", b"{}")
             counters = auth.counters()
         assert (counters.acknowledged, counters.failed, counters.requests, counters.retries, counters.reloads,
-                counters.rejections) == (2, 0, 4, 2, 1, 1), counters
+                counters.rejections, counters.reconnects) == (2, 0, 4, 2, 1, 1, 0), counters
         assert counters.handshakes >= 1
     finally:
         server.stdin.close()

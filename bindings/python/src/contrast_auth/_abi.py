@@ -67,6 +67,7 @@ class ContrastCounters(ctypes.Structure):
         ("reloads", ctypes.c_uint64),
         ("handshakes", ctypes.c_uint64),
         ("rejections", ctypes.c_uint64),
+        ("reconnects", ctypes.c_uint64),
     ]
 
 

@@ -118,6 +118,9 @@ class Counters:
     handshakes: int
     #: Responses refusing the credentials (401, 403, 412).
     rejections: int
+    #: Failures on a reused keep-alive connection (closed by the server while idle) that were
+    #: sent again at once on a fresh connection, not counted as attempts.
+    reconnects: int
 
 
 @dataclass(frozen=True)
@@ -407,12 +410,6 @@ class ContrastAuth:
         out = _abi.ContrastCounters()
         with self._borrow() as handle:
             check(library().contrast_auth_counters(handle, ctypes.byref(out)), "ContrastAuth.counters")
-        return Counters(
-            acknowledged=out.acknowledged,
-            failed=out.failed,
-            requests=out.requests,
-            retries=out.retries,
-            reloads=out.reloads,
-            handshakes=out.handshakes,
-            rejections=out.rejections,
-        )
+        # One field per ``contrast_counters`` field, same names: a new counter is one line in
+        # ``_abi.ContrastCounters`` and one in ``Counters``.
+        return Counters(**{name: getattr(out, name) for name, _ in out._fields_})

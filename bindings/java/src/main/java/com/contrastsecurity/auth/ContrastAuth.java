@@ -419,7 +419,7 @@ public final class ContrastAuth implements AutoCloseable {
     public Counters counters() {
         long h = handle.acquire();
         try {
-            long[] values = new long[7];
+            long[] values = new long[Counters.FIELDS];
             NativeBridge.counters(h, values);
             return new Counters(values);
         } finally {

@@ -5,6 +5,9 @@ package com.contrastsecurity.auth;
  * counters in the library without a lock (each field only grows). Immutable.
  */
 public final class Counters {
+    /** The number of counters the native library writes (the length of the array it fills). */
+    static final int FIELDS = 8;
+
     private final long acknowledged;
     private final long failed;
     private final long requests;
@@ -12,6 +15,7 @@ public final class Counters {
     private final long reloads;
     private final long handshakes;
     private final long rejections;
+    private final long reconnects;
 
     Counters(long[] values) {
         this.acknowledged = values[0];
@@ -21,6 +25,7 @@ public final class Counters {
         this.reloads = values[4];
         this.handshakes = values[5];
         this.rejections = values[6];
+        this.reconnects = values[7];
     }
 
     /** @return reports the server acknowledged */
@@ -58,10 +63,18 @@ public final class Counters {
         return rejections;
     }
 
+    /**
+     * @return failures on a reused keep-alive connection (closed by the server while idle)
+     *     that were sent again at once on a fresh connection, not counted as attempts
+     */
+    public long reconnects() {
+        return reconnects;
+    }
+
     @Override
     public String toString() {
         return "Counters{acknowledged=" + acknowledged + ", failed=" + failed + ", requests="
                 + requests + ", retries=" + retries + ", reloads=" + reloads + ", handshakes="
-                + handshakes + ", rejections=" + rejections + "}";
+                + handshakes + ", rejections=" + rejections + ", reconnects=" + reconnects + "}";
     }
 }

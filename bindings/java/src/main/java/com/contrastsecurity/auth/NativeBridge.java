@@ -77,6 +77,9 @@ final class NativeBridge {
     /** Log records the library could not deliver (a buffer overflow, a missing class). */
     static native long droppedLogRecords();
 
-    /** Acknowledged, failed, requests, retries, reloads, handshakes, rejections into {@code out}. */
+    /**
+     * Acknowledged, failed, requests, retries, reloads, handshakes, rejections, reconnects into
+     * {@code out} ({@link Counters#FIELDS} elements).
+     */
     static native void counters(long handle, long[] out);
 }

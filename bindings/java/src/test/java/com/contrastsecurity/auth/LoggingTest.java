@@ -183,6 +183,7 @@ class LoggingTest {
         assertEquals(1, counters.retries(), counters.toString());
         assertEquals(1, counters.reloads(), counters.toString());
         assertEquals(1, counters.rejections(), counters.toString());
+        assertEquals(0, counters.reconnects(), counters.toString());
         assertTrue(counters.handshakes() >= 1, counters.toString());
 
         List<String> events = capture.events();
