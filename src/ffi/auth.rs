@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::config::ConfigSources;
 use crate::credentials::Credentials;
+use crate::error::ConfigError;
 use crate::ffi::boundary::{
     Failure, StringOut, arg_opt_str, arg_ref, arg_str, guard, guard_value, last_error, out_ptr,
 };
@@ -20,10 +21,10 @@ use crate::transport::{Client, SendError, TransportSettings};
 /// Credentials for one Contrast server: both layers, rotated atomically, read lock-free.
 ///
 /// Opaque: create it with `contrast_auth_new`, `contrast_auth_from_token`,
-/// `contrast_auth_from_environment` or `contrast_auth_from_environment_with_trust`; release
-/// it with `contrast_auth_free`. One handle may be used from any number of threads at once,
-/// rotation and reload included; only `contrast_auth_free` must not race with any other call
-/// on the same handle.
+/// `contrast_auth_from_environment`, `contrast_auth_from_environment_with_trust` or
+/// `contrast_auth_from_environment_with_options`; release it with `contrast_auth_free`. One
+/// handle may be used from any number of threads at once, rotation and reload included; only
+/// `contrast_auth_free` must not race with any other call on the same handle.
 pub struct contrast_auth {
     pub(crate) store: Arc<CredentialStore>,
     pub(crate) signer: Signer,
@@ -62,6 +63,14 @@ impl contrast_auth {
     /// The report client if a send already built it (counters read it without building).
     pub(crate) fn client_if_built(&self) -> Option<&Client> {
         self.client.get().and_then(|built| built.as_ref().ok())
+    }
+
+    /// Loads the configuration from `sources` into a new handle with its transport settings.
+    pub(crate) fn load(sources: ConfigSources) -> Result<Self, ConfigError> {
+        let (store, configuration) = CredentialStore::load(sources, HeaderOptions::default())?;
+        let transport = TransportSettings::from_configuration(&configuration);
+        drop(configuration);
+        Ok(contrast_auth::new(store, transport))
     }
 
     /// Moves the handle to the heap and writes it to `out`.
@@ -208,11 +217,7 @@ pub unsafe extern "C" fn contrast_auth_from_environment(
 ) -> contrast_result {
     guard(|| {
         let out = out_ptr(out, "out")?;
-        let (store, configuration) =
-            CredentialStore::load(ConfigSources::from_process(), HeaderOptions::default())?;
-        let transport = TransportSettings::from_configuration(&configuration);
-        drop(configuration);
-        contrast_auth::new(store, transport).publish(out);
+        contrast_auth::load(ConfigSources::from_process())?.publish(out);
         Ok(())
     })
 }

@@ -5,10 +5,7 @@ use crate::config::ConfigSources;
 use crate::ffi::auth::contrast_auth;
 use crate::ffi::boundary::{Failure, arg_bytes, guard, out_ptr};
 use crate::ffi::result::contrast_result;
-use crate::headers::HeaderOptions;
 use crate::host_tls::TrustAnchors;
-use crate::store::CredentialStore;
-use crate::transport::TransportSettings;
 
 /// A borrowed byte string: `len` bytes at `data` (one DER certificate). Only read during
 /// the call it is passed to.
@@ -48,31 +45,42 @@ pub unsafe extern "C" fn contrast_auth_from_environment_with_trust(
 ) -> contrast_result {
     guard(|| {
         let out = out_ptr(out, "out")?;
-        let entries: &[contrast_bytes] = if trust_anchor_count == 0 {
-            &[]
-        } else if trust_anchors.is_null() {
-            return Err(Failure::null("trust_anchors"));
-        } else {
-            // SAFETY: non-NULL and `trust_anchor_count` readable entries per the contract.
-            unsafe { std::slice::from_raw_parts(trust_anchors, trust_anchor_count) }
-        };
-        let mut anchors = TrustAnchors::new();
-        for (index, entry) in entries.iter().enumerate() {
-            if entry.data.is_null() {
-                return Err(Failure::new(
-                    contrast_result::NullArgument,
-                    format!("trust anchor {index}: `data` is NULL"),
-                ));
-            }
-            // SAFETY: `data` is non-NULL with `len` readable bytes per the contract.
-            let der = unsafe { arg_bytes(entry.data, entry.len, "trust_anchors") }?;
-            anchors.add(der, index)?;
-        }
-        let sources = ConfigSources::from_process().trust_anchors(anchors);
-        let (store, configuration) = CredentialStore::load(sources, HeaderOptions::default())?;
-        let transport = TransportSettings::from_configuration(&configuration);
-        drop(configuration);
-        contrast_auth::new(store, transport).publish(out);
+        // SAFETY: forwarded from the contract above.
+        let anchors = unsafe { trust_anchors_arg(trust_anchors, trust_anchor_count) }?;
+        contrast_auth::load(ConfigSources::from_process().trust_anchors(anchors))?.publish(out);
         Ok(())
     })
+}
+
+/// Checks and copies `count` DER certificates at `entries` (NULL only with a count of 0);
+/// an entry that is NULL, empty or not a certificate is refused, naming its index.
+///
+/// # Safety
+/// `entries` is NULL or points to `count` readable `contrast_bytes`, each of whose `data` has
+/// `len` readable bytes.
+pub(crate) unsafe fn trust_anchors_arg(
+    entries: *const contrast_bytes,
+    count: usize,
+) -> Result<TrustAnchors, Failure> {
+    let entries: &[contrast_bytes] = if count == 0 {
+        &[]
+    } else if entries.is_null() {
+        return Err(Failure::null("trust_anchors"));
+    } else {
+        // SAFETY: non-NULL and `count` readable entries per this function's contract.
+        unsafe { std::slice::from_raw_parts(entries, count) }
+    };
+    let mut anchors = TrustAnchors::new();
+    for (index, entry) in entries.iter().enumerate() {
+        if entry.data.is_null() {
+            return Err(Failure::new(
+                contrast_result::NullArgument,
+                format!("trust anchor {index}: `data` is NULL"),
+            ));
+        }
+        // SAFETY: `data` is non-NULL with `len` readable bytes per this function's contract.
+        let der = unsafe { arg_bytes(entry.data, entry.len, "trust_anchors") }?;
+        anchors.add(der, index)?;
+    }
+    Ok(anchors)
 }

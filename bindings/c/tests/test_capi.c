@@ -48,12 +48,17 @@ static int unsetenv(const char *name) {
 }
 #define environ _environ
 #define unlink _unlink
+#include <direct.h>
+static int make_dir(const char *path) { return _mkdir(path); }
+#define rmdir _rmdir
 static void pause_ms(long ms) { Sleep((DWORD)ms); }
 #else
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 extern char **environ;
+static int make_dir(const char *path) { return mkdir(path, 0700); }
 static void pause_ms(long ms) {
     struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&pause, NULL);
@@ -445,6 +450,97 @@ static void test_environment_and_reload(const char *work) {
     CHECK(missing == NULL, "no handle");
     clear_contrast_environment();
     unlink(path);
+}
+
+/* contrast_auth_from_environment_with_options: the agent's own directory under the system
+ * directory, host settings above the environment and the file (copied during the call), bad
+ * options refused with the field named and nothing written. */
+static void test_environment_options(const char *work) {
+    char system[4096], agent_dir[4200], path[4300];
+    snprintf(system, sizeof system, "%s/etc-contrast", work);
+    snprintf(agent_dir, sizeof agent_dir, "%s/c-test_agent", system);
+    snprintf(path, sizeof path, "%s/contrast_security.yaml", agent_dir);
+    make_dir(system);
+    make_dir(agent_dir);
+    clear_contrast_environment();
+    write_yaml(path, "APIKEYFROMAGENTDIR");
+
+    contrast_environment_options options = {0};
+    options.system_config_dir = system;
+    contrast_auth *auth = NULL;
+    EXPECT(contrast_auth_from_environment_with_options(&options, &auth), CONTRAST_RESULT_CONFIG);
+    CHECK(auth == NULL, "no handle without the agent's directory");
+    options.agent = "c-test_agent";
+    EXPECT(contrast_auth_from_environment_with_options(&options, &auth), CONTRAST_RESULT_OK);
+    if (auth) {
+        check_credentials(auth, "agent directory", AUTHORIZATION, "APIKEYFROMAGENTDIR");
+        contrast_auth_free(auth);
+        auth = NULL;
+    }
+    /* The environment beats the file; a host setting beats both. */
+    setenv("CONTRAST__API__API_KEY", "APIKEYFROMENVIRONMENT", 1);
+    EXPECT(contrast_auth_from_environment_with_options(&options, &auth), CONTRAST_RESULT_OK);
+    if (auth) {
+        check_credentials(auth, "environment", AUTHORIZATION, "APIKEYFROMENVIRONMENT");
+        contrast_auth_free(auth);
+        auth = NULL;
+    }
+    char *key = malloc(64), *value = malloc(64), *user = malloc(64);
+    strcpy(key, "contrast.api.api_key");
+    strcpy(value, "APIKEYFROMHOST");
+    strcpy(user, "agent_\xc3\xbc" "7f3a");
+    contrast_setting settings[2] = {{key, value}, {"api.user_name", user}};
+    options.settings = settings;
+    options.setting_count = 2;
+    EXPECT(contrast_auth_from_environment_with_options(&options, &auth), CONTRAST_RESULT_OK);
+    memset(value, 0, 64);
+    memset(user, 0, 64);
+    free(key);
+    free(value);
+    free(user);
+    if (auth) {
+        char *expected = authorization_of("agent_\xc3\xbc" "7f3a", SERVICE);
+        check_credentials(auth, "host settings", expected, "APIKEYFROMHOST");
+        free(expected);
+        contrast_auth_free(auth);
+        auth = NULL;
+    }
+
+    /* Bad options: a typed result naming the field, `*out` untouched. */
+    contrast_auth *untouched = (contrast_auth *)&options;
+    auth = untouched;
+    EXPECT(contrast_auth_from_environment_with_options(NULL, &auth), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(strstr(last_error(), "options") != NULL, "%s", last_error());
+    EXPECT(contrast_auth_from_environment_with_options(&options, NULL),
+           CONTRAST_RESULT_NULL_ARGUMENT);
+    contrast_environment_options bad = {0};
+    bad.agent = "../etc";
+    EXPECT(contrast_auth_from_environment_with_options(&bad, &auth), CONTRAST_RESULT_INVALID_ARGUMENT);
+    CHECK(strstr(last_error(), "agent name") != NULL, "%s", last_error());
+    bad.agent = NULL;
+    bad.setting_count = 1;
+    EXPECT(contrast_auth_from_environment_with_options(&bad, &auth), CONTRAST_RESULT_NULL_ARGUMENT);
+    contrast_setting null_key[2] = {{"api.api_key", "APIKEYGOOD"}, {NULL, "PLANTEDSECRET77"}};
+    bad.settings = null_key;
+    bad.setting_count = 2;
+    EXPECT(contrast_auth_from_environment_with_options(&bad, &auth), CONTRAST_RESULT_NULL_ARGUMENT);
+    CHECK(strstr(last_error(), "setting 1") != NULL && strstr(last_error(), "PLANTED") == NULL,
+          "%s", last_error());
+    contrast_setting crlf[4] = {{"api.url", URL},
+                                {"api.user_name", USER},
+                                {"api.service_key", SERVICE},
+                                {"api.api_key", "PLANTEDSECRET77\r\nX-Injected: 1"}};
+    bad.settings = crlf;
+    bad.setting_count = 4;
+    EXPECT(contrast_auth_from_environment_with_options(&bad, &auth), CONTRAST_RESULT_INVALID_ARGUMENT);
+    CHECK(strstr(last_error(), "api_key") != NULL && strstr(last_error(), "PLANTED") == NULL, "%s",
+          last_error());
+    CHECK(auth == untouched, "out untouched on failure");
+
+    clear_contrast_environment();
+    unlink(path);
+    rmdir(agent_dir);
+    rmdir(system);
 }
 
 static void test_null_arguments(void) {
@@ -1539,6 +1635,7 @@ int main(int argc, char **argv) {
     test_headers_list();
     test_token();
     test_environment_and_reload(argv[2]);
+    test_environment_options(argv[2]);
     test_null_arguments();
     test_invalid_utf8();
     test_bad_values();
