@@ -9,97 +9,22 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use crate::credentials::{ApiUrl, Credentials, decode_signing_key, validate_value};
+use crate::credentials::{ApiUrl, Credentials};
 use crate::diagnostics::{self, ConfigWarning};
 use crate::error::ConfigError;
 use crate::events::{Level, event, names};
 use crate::host_tls::{ClientIdentity, TrustAnchors};
 use crate::secret::Secret;
+use crate::setting::RawValue;
 use crate::token;
+use crate::validation::{decode_signing_key, parse_bool, validate_value};
 
 mod proxy;
 
-/// The configuration keys this crate reads, exactly as the agents spell them.
-pub mod keys {
-    /// The API base URL, including `/Contrast`; https only.
-    pub const URL: &str = "api.url";
-    /// The agent user name (layer 1).
-    pub const USER_NAME: &str = "api.user_name";
-    /// The agent user's service key (layer 1).
-    pub const SERVICE_KEY: &str = "api.service_key";
-    /// The organization API key (layer 2).
-    pub const API_KEY: &str = "api.api_key";
-    /// The agent token: base64 JSON of url, api_key, service_key, user_name.
-    pub const TOKEN: &str = "api.token";
-    /// A dedicated report-signing key: standard base64 of at least 32 random bytes.
-    pub const SIGNING_KEY: &str = "api.signing_key";
-    /// Whether to use the proxy.
-    pub const PROXY_ENABLE: &str = "api.proxy.enable";
-    /// The proxy URL, `http://[user:pass@]host:port`.
-    pub const PROXY_URL: &str = "api.proxy.url";
-    /// The proxy host, when the proxy is given as parts instead of `api.proxy.url`.
-    pub const PROXY_HOST: &str = "api.proxy.host";
-    /// The proxy port (with `api.proxy.host`).
-    pub const PROXY_PORT: &str = "api.proxy.port";
-    /// The proxy scheme, `http` (default) or `https` (with `api.proxy.host`).
-    pub const PROXY_SCHEME: &str = "api.proxy.scheme";
-    /// The proxy user name (a secret; with `api.proxy.host`).
-    pub const PROXY_USER: &str = "api.proxy.user";
-    /// The proxy password (a secret; with `api.proxy.host`).
-    pub const PROXY_PASS: &str = "api.proxy.pass";
-    /// The proxy authentication scheme: `Basic` (default with a user); NTLM and Digest are refused.
-    pub const PROXY_AUTH_TYPE: &str = "api.proxy.auth_type";
-    /// Whether the certificate settings below apply.
-    pub const CERTIFICATE_ENABLE: &str = "api.certificate.enable";
-    /// A PEM bundle of CA certificates to trust (on-premises servers).
-    pub const CERTIFICATE_CA_FILE: &str = "api.certificate.ca_file";
-    /// A PEM client certificate chain for mutual TLS.
-    pub const CERTIFICATE_CERT_FILE: &str = "api.certificate.cert_file";
-    /// The PEM private key for `cert_file`.
-    pub const CERTIFICATE_KEY_FILE: &str = "api.certificate.key_file";
-    /// Disables certificate verification (dangerous; honoured only when set explicitly).
-    pub const CERTIFICATE_IGNORE_ERRORS: &str = "api.certificate.ignore_cert_errors";
-    /// Connect and read timeout in milliseconds.
-    pub const TIMEOUT_MS: &str = "api.timeout_ms";
-
-    /// The proxy parts, in documentation order (any of them excludes `api.proxy.url`).
-    pub const PROXY_PARTS: [&str; 6] = [
-        PROXY_HOST,
-        PROXY_PORT,
-        PROXY_SCHEME,
-        PROXY_USER,
-        PROXY_PASS,
-        PROXY_AUTH_TYPE,
-    ];
-
-    /// The configuration file path as a host setting (`contrast.config.path`, the JVM form of
-    /// `CONTRAST_CONFIG_PATH`). Not a file key: it names the file. Shown in provenance.
-    pub const CONFIG_PATH: &str = "config.path";
-
-    /// Every key, in documentation order.
-    pub const ALL: [&str; 20] = [
-        URL,
-        USER_NAME,
-        SERVICE_KEY,
-        API_KEY,
-        TOKEN,
-        SIGNING_KEY,
-        PROXY_ENABLE,
-        PROXY_URL,
-        PROXY_HOST,
-        PROXY_PORT,
-        PROXY_SCHEME,
-        PROXY_USER,
-        PROXY_PASS,
-        PROXY_AUTH_TYPE,
-        CERTIFICATE_ENABLE,
-        CERTIFICATE_CA_FILE,
-        CERTIFICATE_CERT_FILE,
-        CERTIFICATE_KEY_FILE,
-        CERTIFICATE_IGNORE_ERRORS,
-        TIMEOUT_MS,
-    ];
-}
+// The shared vocabulary lives on the ground floor (`crate::setting`); these paths stay for
+// users of `contrast_auth::config::{keys, Origin, environment_variable}`.
+pub use crate::setting::{Origin, environment_variable, keys};
+pub use proxy::ProxySettings;
 
 /// The environment variable naming the configuration file.
 pub const CONFIG_PATH_VARIABLE: &str = "CONTRAST_CONFIG_PATH";
@@ -109,44 +34,6 @@ pub const CONFIG_FILE_NAMES: [&str; 2] = ["contrast_security.yaml", "contrast_se
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
 /// Largest accepted `api.timeout_ms` (10 minutes).
 pub const MAX_TIMEOUT_MS: u64 = 600_000;
-
-/// The environment variable for a key: `CONTRAST__` + the key upper-cased, `.` → `__`.
-pub fn environment_variable(key: &str) -> String {
-    format!("CONTRAST__{}", key.to_ascii_uppercase().replace('.', "__"))
-}
-
-/// Where a configuration value came from. Printing it never prints the value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// Set by the host program (e.g. the JVM system property `contrast.api.api_key`).
-    Host(String),
-    /// An environment variable.
-    Environment(String),
-    /// A YAML configuration file.
-    File(PathBuf),
-    /// Inside `api.token`, which itself came from the inner origin.
-    Token(Box<Origin>),
-    /// Passed directly as an argument (e.g. `contrast_auth_new`).
-    Argument,
-    /// Set by a key rotation.
-    Rotation,
-    /// The built-in default.
-    Default,
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Origin::Host(name) => write!(f, "host setting {name}"),
-            Origin::Environment(name) => write!(f, "environment {name}"),
-            Origin::File(path) => write!(f, "{}", path.display()),
-            Origin::Token(inner) => write!(f, "api.token in {inner}"),
-            Origin::Argument => f.write_str("argument"),
-            Origin::Rotation => f.write_str("rotation"),
-            Origin::Default => f.write_str("default"),
-        }
-    }
-}
 
 /// One line of provenance: which key, from where. Safe to log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,77 +48,6 @@ impl fmt::Display for Provenance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let short = self.key.strip_prefix("api.").unwrap_or(self.key);
         write!(f, "{short} from {}", self.origin)
-    }
-}
-
-/// The proxy to reach the server through. Its URL may hold credentials: a secret.
-#[derive(Debug)]
-pub struct ProxySettings {
-    url: Secret,
-    display: String,
-    has_credentials: bool,
-}
-
-impl ProxySettings {
-    /// Parses an `http://` or `https://` proxy URL, optionally with `user:password@`.
-    pub fn parse(value: &str) -> Result<Self, ConfigError> {
-        Self::parse_as(value, keys::PROXY_URL)
-    }
-
-    /// [`ProxySettings::parse`], naming `key` in errors (the URL may be built from parts).
-    fn parse_as(value: &str, key: &'static str) -> Result<Self, ConfigError> {
-        let checked = validate_value(key, value, &Origin::Argument)?;
-        // The URL parser is given no password (its copies would be freed unwiped).
-        let (has_userinfo, public) = crate::secret::without_userinfo(checked.expose_secret());
-        let parsed = url::Url::parse(&public).map_err(|e| ConfigError::InvalidSetting {
-            key,
-            reason: format!("not a valid URL ({e})"),
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(ConfigError::InvalidSetting {
-                key,
-                reason: format!(
-                    "unsupported proxy scheme{} (use http or https)",
-                    crate::error::shown_scheme(parsed.scheme())
-                ),
-            });
-        }
-        let host = parsed.host_str().unwrap_or_default();
-        if host.is_empty() {
-            return Err(ConfigError::InvalidSetting {
-                key,
-                reason: "no host".into(),
-            });
-        }
-        let port = parsed.port_or_known_default().unwrap_or(80);
-        let has_credentials = has_userinfo;
-        let display = format!(
-            "{}://{}{host}:{port}",
-            parsed.scheme(),
-            if has_credentials { "[REDACTED]@" } else { "" }
-        );
-        // The parsed URL's own buffer holds the credentials too: wipe it.
-        drop(Zeroizing::new(String::from(parsed)));
-        Ok(ProxySettings {
-            url: checked,
-            display,
-            has_credentials,
-        })
-    }
-
-    /// The full proxy URL, credentials included.
-    pub fn url(&self) -> &Secret {
-        &self.url
-    }
-
-    /// The proxy URL with any credentials replaced by `[REDACTED]` (safe to log).
-    pub fn redacted(&self) -> &str {
-        &self.display
-    }
-
-    /// Whether the URL carries a user name or password.
-    pub fn has_credentials(&self) -> bool {
-        self.has_credentials
     }
 }
 
@@ -300,12 +116,6 @@ impl Configuration {
     pub fn warnings(&self) -> &[ConfigWarning] {
         &self.warnings
     }
-}
-
-/// A raw value found in a source, before validation.
-struct RawValue {
-    value: Secret,
-    origin: Origin,
 }
 
 /// The sources configuration is read from. Build one explicitly (tests, host programs
@@ -695,7 +505,7 @@ impl ConfigSources {
                 .transpose()
         };
 
-        let proxy = proxy::resolve(&found, self)?;
+        let proxy = proxy::resolve(&found, &|key| self.describe_search(key))?;
 
         let mut certificate = if flag(&found, keys::CERTIFICATE_ENABLE)? == Some(false) {
             CertificateSettings::default()
@@ -795,17 +605,6 @@ fn log_loaded(configuration: &Configuration) {
         configuration.credentials.url(),
         provenance.join(", ")
     );
-}
-
-fn parse_bool(key: &'static str, value: &str) -> Result<bool, ConfigError> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(ConfigError::InvalidSetting {
-            key,
-            reason: "expected true or false".into(),
-        }),
-    }
 }
 
 fn parse_timeout(value: &str) -> Result<u64, ConfigError> {

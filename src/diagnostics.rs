@@ -8,9 +8,9 @@
 
 use std::fmt;
 
-use crate::config::{Origin, keys};
 use crate::credentials::ApiUrl;
 use crate::events::{Level, event, names};
+use crate::setting::{Origin, keys};
 
 /// The base path every Contrast `api.url` ends with.
 pub const EXPECTED_BASE_PATH: &str = "/Contrast";

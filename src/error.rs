@@ -207,7 +207,7 @@ impl From<TokenError> for ConfigError {
     fn from(error: TokenError) -> Self {
         ConfigError::InvalidToken {
             error,
-            origin: crate::config::Origin::Argument.to_string(),
+            origin: crate::setting::Origin::Argument.to_string(),
         }
     }
 }

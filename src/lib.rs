@@ -15,9 +15,11 @@ pub mod events;
 pub mod headers;
 pub mod host_tls;
 pub mod secret;
+pub mod setting;
 pub mod signing;
 pub mod store;
 pub mod token;
+pub mod validation;
 pub mod zeroizing_alloc;
 
 /// Every heap block this process frees is zeroed first (feature `zeroizing-allocator`, on

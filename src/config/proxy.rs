@@ -6,16 +6,87 @@ use std::fmt::Write as _;
 
 use zeroize::Zeroizing;
 
-use super::{ConfigSources, ProxySettings, RawValue, keys, parse_bool};
-use crate::credentials::validate_value;
 use crate::error::ConfigError;
 use crate::secret::Secret;
+use crate::setting::{Origin, RawValue, keys};
+use crate::validation::{parse_bool, validate_value};
+
+/// The proxy to reach the server through. Its URL may hold credentials: a secret.
+#[derive(Debug)]
+pub struct ProxySettings {
+    url: Secret,
+    display: String,
+    has_credentials: bool,
+}
+
+impl ProxySettings {
+    /// Parses an `http://` or `https://` proxy URL, optionally with `user:password@`.
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        Self::parse_as(value, keys::PROXY_URL)
+    }
+
+    /// [`ProxySettings::parse`], naming `key` in errors (the URL may be built from parts).
+    fn parse_as(value: &str, key: &'static str) -> Result<Self, ConfigError> {
+        let checked = validate_value(key, value, &Origin::Argument)?;
+        // The URL parser is given no password (its copies would be freed unwiped).
+        let (has_userinfo, public) = crate::secret::without_userinfo(checked.expose_secret());
+        let parsed = url::Url::parse(&public).map_err(|e| ConfigError::InvalidSetting {
+            key,
+            reason: format!("not a valid URL ({e})"),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(ConfigError::InvalidSetting {
+                key,
+                reason: format!(
+                    "unsupported proxy scheme{} (use http or https)",
+                    crate::error::shown_scheme(parsed.scheme())
+                ),
+            });
+        }
+        let host = parsed.host_str().unwrap_or_default();
+        if host.is_empty() {
+            return Err(ConfigError::InvalidSetting {
+                key,
+                reason: "no host".into(),
+            });
+        }
+        let port = parsed.port_or_known_default().unwrap_or(80);
+        let has_credentials = has_userinfo;
+        let display = format!(
+            "{}://{}{host}:{port}",
+            parsed.scheme(),
+            if has_credentials { "[REDACTED]@" } else { "" }
+        );
+        // The parsed URL's own buffer holds the credentials too: wipe it.
+        drop(Zeroizing::new(String::from(parsed)));
+        Ok(ProxySettings {
+            url: checked,
+            display,
+            has_credentials,
+        })
+    }
+
+    /// The full proxy URL, credentials included.
+    pub fn url(&self) -> &Secret {
+        &self.url
+    }
+
+    /// The proxy URL with any credentials replaced by `[REDACTED]` (safe to log).
+    pub fn redacted(&self) -> &str {
+        &self.display
+    }
+
+    /// Whether the URL carries a user name or password.
+    pub fn has_credentials(&self) -> bool {
+        self.has_credentials
+    }
+}
 
 /// The proxy settings from the values found, or `None` when no proxy is configured or
 /// `api.proxy.enable` is false.
 pub(super) fn resolve(
     found: &HashMap<&'static str, RawValue>,
-    sources: &ConfigSources,
+    describe_search: &dyn Fn(&str) -> String,
 ) -> Result<Option<ProxySettings>, ConfigError> {
     let parts: Vec<&'static str> = keys::PROXY_PARTS
         .into_iter()
@@ -51,20 +122,20 @@ pub(super) fn resolve(
                     keys::PROXY_ENABLE,
                     keys::PROXY_URL,
                     keys::PROXY_HOST,
-                    sources.describe_search(keys::PROXY_URL)
+                    describe_search(keys::PROXY_URL)
                 ),
             });
         }
         return Ok(None);
     }
-    from_parts(found, sources, &parts).map(Some)
+    from_parts(found, describe_search, &parts).map(Some)
 }
 
 /// Builds the proxy from its parts: host and port required, scheme `http` by default, Basic
 /// credentials from user and pass (both or neither).
 fn from_parts(
     found: &HashMap<&'static str, RawValue>,
-    sources: &ConfigSources,
+    describe_search: &dyn Fn(&str) -> String,
     parts: &[&'static str],
 ) -> Result<ProxySettings, ConfigError> {
     let value = |key: &'static str| -> Result<Option<Secret>, ConfigError> {
@@ -76,11 +147,7 @@ fn from_parts(
     let required = |key: &'static str| -> Result<Secret, ConfigError> {
         value(key)?.ok_or_else(|| ConfigError::Missing {
             key,
-            searched: format!(
-                "{} is set; {}",
-                parts.join(", "),
-                sources.describe_search(key)
-            ),
+            searched: format!("{} is set; {}", parts.join(", "), describe_search(key)),
         })
     };
     let invalid = |key: &'static str, reason: String| ConfigError::InvalidSetting { key, reason };

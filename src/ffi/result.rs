@@ -1,9 +1,9 @@
 //! The one result type of the C ABI and its static messages.
 
 use std::ffi::c_char;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::error::ConfigError;
-use crate::ffi::boundary::guard_value;
 
 /// The result of every fallible C function. `CONTRAST_RESULT_OK` (0) is success.
 ///
@@ -109,10 +109,13 @@ const UNKNOWN_RESULT: &str = "unknown contrast_result value\0";
 /// message saying so). Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn contrast_result_message(result: u32) -> *const c_char {
-    guard_value(UNKNOWN_RESULT.as_ptr().cast(), || {
+    // The panic boundary of this export is written out: `boundary::guard_value` is built on
+    // this module (its failures carry a `contrast_result`), so this module cannot use it.
+    catch_unwind(AssertUnwindSafe(|| {
         let message = contrast_result::from_code(result).map_or(UNKNOWN_RESULT, |r| r.message());
         message.as_ptr().cast()
-    })
+    }))
+    .unwrap_or(UNKNOWN_RESULT.as_ptr().cast())
 }
 
 /// The result a configuration error maps to.

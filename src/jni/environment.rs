@@ -7,7 +7,8 @@ use jni::sys::jlong;
 use jni::{Env, EnvUnowned};
 
 use super::error::{BridgeError, ThrowJavaException};
-use super::{Bridge, plain_string, secret_string};
+use super::handle::Bridge;
+use super::strings::{plain_string, secret_string};
 use crate::config::ConfigSources;
 use crate::headers::HeaderOptions;
 use crate::host_tls::{ClientIdentity, TrustAnchors};

@@ -137,8 +137,8 @@ fn throw(env: &mut Env<'_>, err: &BridgeError) -> jni::errors::Result<()> {
 
 fn throw_config(env: &mut Env<'_>, e: &ConfigError) -> jni::errors::Result<()> {
     let class = match e {
-        ConfigError::TlsRequired { .. } => super::registry::class_name("TlsRequiredException"),
-        _ => super::registry::class_name("InvalidConfigurationException"),
+        ConfigError::TlsRequired { .. } => super::package::class_name("TlsRequiredException"),
+        _ => super::package::class_name("InvalidConfigurationException"),
     };
     throw_with_message(env, &class, &e.to_string())
 }
@@ -180,7 +180,7 @@ fn throw_send(env: &mut Env<'_>, e: &SendError) -> jni::errors::Result<()> {
             let api_key = env.new_string(fingerprints.api_key.to_string())?;
             let signing_key = env.new_string(fingerprints.signing_key.to_string())?;
             let exception = env.new_object(
-                super::registry::class_name("CredentialsRejectedException"),
+                super::package::class_name("CredentialsRejectedException"),
                 jni_sig!("(Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)V"),
                 &[
                     JValue::Object(&message),
@@ -197,7 +197,7 @@ fn throw_send(env: &mut Env<'_>, e: &SendError) -> jni::errors::Result<()> {
             let message = env.new_string(e.to_string())?;
             let kind = env.new_string(e.kind())?;
             let exception = env.new_object(
-                super::registry::class_name("NetworkException"),
+                super::package::class_name("NetworkException"),
                 jni_sig!("(Ljava/lang/String;Ljava/lang/String;I)V"),
                 &[
                     JValue::Object(&message),

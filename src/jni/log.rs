@@ -102,7 +102,7 @@ unsafe fn deliver(env: *mut JNIEnv, records: &[Pending]) {
             std::ptr::null_mut()
         };
         // The class as the JVM loaded it (relocated when the jar is shaded).
-        let name = std::ffi::CString::new(format!("{}/NativeLog", super::registry::package()));
+        let name = std::ffi::CString::new(format!("{}/NativeLog", super::package::package()));
         let class = match &name {
             Ok(name) => (functions.v1_1.FindClass)(env, name.as_ptr()),
             Err(_) => std::ptr::null_mut(),
@@ -209,7 +209,7 @@ pub(super) fn counters<'local>(
     out: JLongArray<'local>,
 ) {
     env.with_env(|env| -> Result<(), BridgeError> {
-        let bridge = super::bridge(handle)?;
+        let bridge = super::handle::bridge(handle)?;
         if out.is_null() {
             return Err(BridgeError::NullArgument("out"));
         }

@@ -17,15 +17,18 @@
 
 mod environment;
 mod error;
+mod handle;
 mod log;
+mod package;
 mod registry;
+mod strings;
 
 use environment::create_from_environment_with_tls;
+use handle::{Bridge, bridge, live_bridges};
 use log::{counters, dropped_log_records, set_log_level};
+use strings::{optional_secret, plain_string, secret_string};
 
-use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jni::objects::{JByteArray, JClass, JObject, JString, JValue};
@@ -37,126 +40,8 @@ use crate::credentials::Credentials;
 use crate::headers::HeaderOptions;
 use crate::signing::{Message, SignError, SignatureHeaders, Signer, SignerOptions};
 use crate::store::CredentialStore;
-use crate::transport::{Client, TransportSettings};
+use crate::transport::TransportSettings;
 use error::{BridgeError, ThrowJavaException};
-
-/// What a Java `ContrastAuth` owns: the credential store, its transport client and a signer.
-struct Bridge {
-    serial: i64,
-    store: Arc<CredentialStore>,
-    client: Client,
-    signer: Signer,
-}
-
-/// The serial numbers of the bridges alive now, so tests can see the Java owner's `close()`
-/// and `Cleaner` release a particular instance.
-static LIVE_BRIDGES: Mutex<BTreeSet<i64>> = Mutex::new(BTreeSet::new());
-static NEXT_SERIAL: AtomicI64 = AtomicI64::new(1);
-
-fn live_bridges() -> std::sync::MutexGuard<'static, BTreeSet<i64>> {
-    LIVE_BRIDGES.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-impl Drop for Bridge {
-    fn drop(&mut self) {
-        live_bridges().remove(&self.serial);
-    }
-}
-
-impl Bridge {
-    fn new(store: CredentialStore, settings: TransportSettings) -> Result<Bridge, BridgeError> {
-        let store = Arc::new(store);
-        let client = Client::new(Arc::clone(&store), settings)?;
-        let serial = NEXT_SERIAL.fetch_add(1, Ordering::Relaxed);
-        live_bridges().insert(serial);
-        Ok(Bridge {
-            serial,
-            store,
-            client,
-            signer: Signer::default(),
-        })
-    }
-
-    fn into_handle(self) -> jlong {
-        Arc::into_raw(Arc::new(self)) as jlong
-    }
-}
-
-/// Borrows the bridge behind `handle`.
-///
-/// The Java owner holds its read lock for the whole call and destroys the handle only under
-/// the write lock, so the `Arc` outlives the returned reference.
-fn bridge<'a>(handle: jlong) -> Result<&'a Bridge, BridgeError> {
-    if handle == 0 {
-        return Err(BridgeError::Closed);
-    }
-    // SAFETY: a non-zero handle was made by `Bridge::into_handle` (`Arc::into_raw`) and is
-    // not destroyed while a call is using it (see above), so it points to a live `Bridge`.
-    Ok(unsafe { &*(handle as *const Bridge) })
-}
-
-/// Reads a Java string that may hold a secret. Its UTF-16 units are copied with
-/// `GetStringRegion` into a zeroizing buffer and decoded into a string sized up front, so
-/// no copy is left unwiped (`GetStringUTFChars` would leave the JVM's modified UTF-8 buffer,
-/// and non-BMP characters an owned re-encoding, released without a wipe).
-fn secret_string(
-    env: &Env<'_>,
-    value: &JString<'_>,
-    name: &'static str,
-) -> Result<Zeroizing<String>, BridgeError> {
-    if value.is_null() {
-        return Err(BridgeError::NullArgument(name));
-    }
-    let raw_env = env.get_raw();
-    // SAFETY: `raw_env` is this thread's JNIEnv with no exception pending and no critical
-    // region open; `value` is a live, non-null `java.lang.String`.
-    let len = unsafe { ((**raw_env).v1_1.GetStringLength)(raw_env, value.as_raw()) };
-    let mut units = Zeroizing::new(vec![0u16; usize::try_from(len).unwrap_or(0)]);
-    // SAFETY: as above; `units` has room for `len` UTF-16 units and [0, len) is the whole
-    // string, so the region is in range (no exception can be raised).
-    unsafe {
-        ((**raw_env).v1_2.GetStringRegion)(raw_env, value.as_raw(), 0, len, units.as_mut_ptr());
-    }
-    utf16_secret(&units).ok_or(BridgeError::InvalidArgument {
-        name,
-        reason: "is not valid UTF-16 (an unpaired surrogate)",
-    })
-}
-
-/// Decodes UTF-16 into a zeroizing string allocated once at its largest size (3 bytes per
-/// unit), so decoding never reallocates and leaves no partial copy behind.
-fn utf16_secret(units: &[u16]) -> Option<Zeroizing<String>> {
-    let mut out = Zeroizing::new(String::with_capacity(units.len().saturating_mul(3)));
-    for c in char::decode_utf16(units.iter().copied()) {
-        out.push(c.ok()?);
-    }
-    Some(out)
-}
-
-/// Reads a Java string that is not secret.
-fn plain_string(
-    env: &Env<'_>,
-    value: &JString<'_>,
-    name: &'static str,
-) -> Result<String, BridgeError> {
-    if value.is_null() {
-        return Err(BridgeError::NullArgument(name));
-    }
-    Ok(value.try_to_string(env)?)
-}
-
-/// Reads an optional (nullable) secret string.
-fn optional_secret(
-    env: &Env<'_>,
-    value: &JString<'_>,
-    name: &'static str,
-) -> Result<Option<Zeroizing<String>>, BridgeError> {
-    if value.is_null() {
-        Ok(None)
-    } else {
-        secret_string(env, value, name).map(Some)
-    }
-}
 
 /// The length of a Java array (raw JNI: no exception check afterwards, none is possible for
 /// a live, non-null array reference).
@@ -519,7 +404,7 @@ fn headers<'local>(
         let api_key = env.new_string(headers.api_key().expose_secret())?;
         let generation = jlong::try_from(snapshot.generation()).unwrap_or(jlong::MAX);
         Ok(env.new_object(
-            registry::class_name("HeaderPair"),
+            package::class_name("HeaderPair"),
             jni_sig!("(Ljava/lang/String;Ljava/lang/String;J)V"),
             &[
                 JValue::Object(&authorization),
@@ -695,7 +580,7 @@ fn send<'local>(
         let elapsed = jlong::try_from(sent.elapsed.as_nanos()).unwrap_or(jlong::MAX);
         let generation = jlong::try_from(sent.generation).unwrap_or(jlong::MAX);
         Ok(env.new_object(
-            registry::class_name("SendResult"),
+            package::class_name("SendResult"),
             jni_sig!("(IILjava/lang/String;JJZ[B)V"),
             &[
                 JValue::Int(i32::from(sent.status)),
@@ -732,27 +617,4 @@ fn panic_for_test<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>) {
         panic!("deliberate panic to test the JNI panic boundary")
     })
     .resolve::<ThrowJavaException>()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::utf16_secret;
-
-    /// Java strings are decoded from UTF-16 in one allocation (non-BMP characters included),
-    /// and an unpaired surrogate is refused.
-    #[test]
-    fn utf16_is_decoded_without_reallocation() {
-        let text = "agent\u{e9}@Org\u{1f511}\u{10ffff}x";
-        let units: Vec<u16> = text.encode_utf16().collect();
-        let decoded = utf16_secret(&units).expect("valid UTF-16");
-        assert_eq!(decoded.as_str(), text);
-        assert_eq!(
-            decoded.capacity(),
-            units.len() * 3,
-            "allocated once, never grown"
-        );
-        assert_eq!(utf16_secret(&[]).expect("empty").as_str(), "");
-        assert!(utf16_secret(&[0x61, 0xd800]).is_none());
-        assert!(utf16_secret(&[0xdc00, 0x61]).is_none());
-    }
 }

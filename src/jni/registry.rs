@@ -15,7 +15,7 @@
 //! or a new [`NativeTable`] to [`TABLES`] for another class of the package. A native's
 //! signature may use only JDK types (return `Object` for the package's own classes and cast
 //! in Java): the relocated names are not known when this is compiled. Classes the native side
-//! creates or throws are named with [`class_name`].
+//! creates or throws are named with [`package::class_name`].
 
 use std::ffi::c_void;
 use std::sync::OnceLock;
@@ -26,9 +26,7 @@ use jni::sys::{JNI_ERR, JNI_VERSION_1_8, JavaVM as RawJavaVM, jint};
 use jni::{Env, EnvUnowned, JavaVM, NativeMethod, jni_sig, jni_str, native_method};
 
 use super::error::{BridgeError, ThrowJavaException};
-
-/// The package of the Java API as written (before any relocation), in JNI form.
-pub(crate) const ORIGINAL_PACKAGE: &str = "com/contrastsecurity/auth";
+use super::package::{self, ORIGINAL_PACKAGE};
 
 /// The system property prefix the Java loader passes its package in (the thread id follows).
 /// Deliberately not under `contrast.` (read as configuration) nor the package name (which a
@@ -55,21 +53,8 @@ const VERSION: NativeMethod<'static> = native_method! {
     static raw fn version() -> JString,
 };
 
-/// The package this library was registered against, in JNI form (`a/b/c`).
-static PACKAGE: OnceLock<String> = OnceLock::new();
-
 /// Why registering the tables failed, if it did (reported through `version()`).
 static REGISTRATION_ERROR: OnceLock<String> = OnceLock::new();
-
-/// The package the natives are bound to (the relocated one when shaded).
-pub(crate) fn package() -> &'static str {
-    PACKAGE.get().map_or(ORIGINAL_PACKAGE, String::as_str)
-}
-
-/// The JNI name of a class of the package, e.g. `class_name("HeaderPair")`.
-pub(crate) fn class_name(simple: &str) -> JNIString {
-    JNIString::new(format!("{}/{simple}", package()))
-}
 
 /// Called by the JVM when `System.load` loads this library: registers every native.
 ///
@@ -96,8 +81,7 @@ pub extern "system" fn JNI_OnLoad(vm: *mut RawJavaVM, _reserved: *mut c_void) ->
 
 /// Reads the package, registers `version()`, then every table.
 fn on_load(env: &mut Env<'_>) {
-    let package = loader_package(env).unwrap_or_else(|| ORIGINAL_PACKAGE.to_owned());
-    let _ = PACKAGE.set(package);
+    package::set(loader_package(env).unwrap_or_else(|| ORIGINAL_PACKAGE.to_owned()));
     let result = register(env, "NativeBridge", &[VERSION]).and_then(|()| {
         TABLES
             .iter()
@@ -110,7 +94,7 @@ fn on_load(env: &mut Env<'_>) {
 
 /// Binds `methods` to `<package>/<class>`; a failure is described and its exception cleared.
 fn register(env: &mut Env<'_>, class: &str, methods: &[NativeMethod<'_>]) -> Result<(), String> {
-    let name = format!("{}/{class}", package());
+    let name = format!("{}/{class}", package::package());
     env.with_local_frame(4, |env| -> Result<(), jni::errors::Error> {
         let class = env.find_class(JNIString::new(&name))?;
         // SAFETY: every entry was made by `native_method!`, which checks at compile time that
@@ -154,25 +138,13 @@ fn loader_package(env: &mut Env<'_>) -> Option<String> {
         Ok(Some(value.try_to_string(env)?))
     });
     match found {
-        Ok(Some(package)) if valid_package(&package) => Some(package),
+        Ok(Some(package)) if package::valid_package(&package) => Some(package),
         Ok(_) => None,
         Err(_) => {
             env.exception_clear();
             None
         }
     }
-}
-
-/// A JNI package name: `/`-separated Java identifiers, nothing else.
-fn valid_package(package: &str) -> bool {
-    !package.is_empty()
-        && package.split('/').all(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
-                && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
-        })
 }
 
 /// `String NativeBridge.version()`: the crate version (equal to the jar's); followed by the
@@ -186,20 +158,4 @@ fn version<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>) -> JStri
         })
     })
     .resolve::<ThrowJavaException>()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_package;
-
-    #[test]
-    fn packages_are_checked_before_use_in_class_names() {
-        assert!(valid_package("com/contrastsecurity/auth"));
-        assert!(valid_package("org/acme/shaded_1/cauth"));
-        assert!(!valid_package(""));
-        assert!(!valid_package("com//auth"));
-        assert!(!valid_package("com/1auth"));
-        assert!(!valid_package("com.contrastsecurity.auth"));
-        assert!(!valid_package("com/auth;"));
-    }
 }

@@ -6,6 +6,7 @@ pub mod base;
 pub mod digest;
 pub mod error;
 pub mod key;
+pub mod message;
 pub mod nonce;
 pub mod prepared;
 pub mod replay;
@@ -19,8 +20,7 @@ pub use base::{
 pub use digest::{CONTENT_DIGEST, content_digest};
 pub use error::{SignError, VerifyError};
 pub use key::{SigningKey, SigningKeyOrigin};
+pub use message::Message;
 pub use prepared::SigningState;
-pub use signer::{
-    Message, SIGNATURE, SIGNATURE_INPUT, SignatureHeaders, Signer, SignerOptions, keyid,
-};
+pub use signer::{SIGNATURE, SIGNATURE_INPUT, SignatureHeaders, Signer, SignerOptions, keyid};
 pub use verifier::{ReceivedRequest, Verified, Verifier, VerifierOptions};

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::signing::base::{self, TAG};
 use crate::signing::error::SignError;
 use crate::signing::key::SigningKey;
-use crate::signing::signer::Message;
+use crate::signing::message::Message;
 use arc_swap::ArcSwapOption;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

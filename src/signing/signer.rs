@@ -13,6 +13,7 @@ use crate::signing::base::{self, LABEL, PREVIOUS_LABEL};
 use crate::signing::digest::{content_digest, push_base64_32};
 use crate::signing::error::SignError;
 use crate::signing::key::{KEYID_LEN, TAG_LEN};
+pub use crate::signing::message::Message;
 use crate::signing::nonce;
 use crate::store::{CredentialStore, Snapshot};
 
@@ -20,19 +21,6 @@ use crate::store::{CredentialStore, Snapshot};
 pub const SIGNATURE_INPUT: &str = "Signature-Input";
 /// The `Signature` header name.
 pub const SIGNATURE: &str = "Signature";
-
-/// An outgoing request to sign.
-#[derive(Debug, Clone, Copy)]
-pub struct Message<'a> {
-    /// The method, e.g. `POST`.
-    pub method: &'a str,
-    /// The absolute `https://` URL the request goes to (path and query as sent).
-    pub url: &'a str,
-    /// The `Content-Type` header value.
-    pub content_type: &'a str,
-    /// The body as sent (after gzip when compressed).
-    pub body: &'a [u8],
-}
 
 /// The three header values to add to the request (`Signature-Input` holds the keyid, so
 /// the user name: wrap it in `Zeroizing` where it is dropped after use).

@@ -9,6 +9,7 @@
 
 pub mod pki;
 pub mod proxy;
+mod request;
 mod verification;
 
 use std::collections::{HashMap, VecDeque};
@@ -27,6 +28,7 @@ use crate::secret::Secret;
 use crate::signing::{Verifier, VerifierOptions};
 use crate::transport::http_date;
 use pki::{Identity, TestAuthority};
+use request::{KEPT_HEADERS, Request};
 pub use verification::AcceptedCredentials;
 use verification::{Check, KeyRing};
 
@@ -410,40 +412,6 @@ fn linger_after_failed_handshake(tls: &mut TlsStream) {
     while matches!(tls.sock.read(&mut sink), Ok(n) if n > 0) {}
 }
 
-/// The request headers the server reads (lower case).
-const KEPT_HEADERS: [&str; 12] = [
-    "host",
-    "authorization",
-    "api-key",
-    "content-type",
-    "content-length",
-    "content-encoding",
-    "transfer-encoding",
-    "content-digest",
-    "signature-input",
-    "signature",
-    "user-agent",
-    "x-contrast-report-id",
-];
-
-/// One parsed request, headers of interest copied out.
-struct Request {
-    method: String,
-    target: String,
-    host: Option<String>,
-    /// Values of [`KEPT_HEADERS`], by position.
-    headers: [Option<String>; KEPT_HEADERS.len()],
-    body: Vec<u8>,
-}
-
-impl Request {
-    /// A kept header's value (`name` in lower case).
-    fn header(&self, name: &str) -> Option<&str> {
-        let index = KEPT_HEADERS.iter().position(|k| *k == name)?;
-        self.headers[index].as_deref()
-    }
-}
-
 fn read_more(shared: &Shared, tls: &mut TlsStream, buffer: &mut Vec<u8>) -> io::Result<bool> {
     let mut chunk = [0u8; 4096];
     loop {
@@ -676,7 +644,8 @@ fn handle(shared: &Shared, tls: &mut TlsStream, request: Request) -> io::Result<
         &request,
         &shared.verifier,
         shared.now(),
-        &shared.options,
+        shared.options.require_signature,
+        shared.options.skip_signature_verification,
     );
     match check {
         Check::Accepted => {

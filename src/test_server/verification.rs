@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::Request;
+use super::request::Request;
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::headers::HeaderOptions;
@@ -115,7 +115,8 @@ impl KeyRing {
         request: &Request,
         verifier: &Verifier,
         now: u64,
-        options: &super::TestServerOptions,
+        require_signature: bool,
+        skip_signature_verification: bool,
     ) -> Check {
         let authorization = request.header("authorization").unwrap_or_default();
         let layer_one: Vec<&Snapshot> = self
@@ -147,11 +148,11 @@ impl KeyRing {
             return Check::Rejected(Rejection::ApiKey);
         }
         let signed = request.header("signature-input").is_some();
-        if options.skip_signature_verification {
+        if skip_signature_verification {
             return Check::Accepted;
         }
         if !signed {
-            return if options.require_signature {
+            return if require_signature {
                 Check::Rejected(Rejection::Signature("missing".into()))
             } else {
                 Check::Accepted
