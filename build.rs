@@ -1,6 +1,8 @@
 //! Regenerates the C header only when asked to (`CONTRAST_AUTH_REGENERATE_HEADER=1`):
-//! cargo builds must not write into the source tree. `tests/header.rs` fails when the
-//! committed `include/contrast_auth.h` differs from a fresh generation.
+//! cargo builds must not write into the source tree. It writes `include/contrast_auth.h` and
+//! the Go module's copy, `bindings/go/contrastauth/contrast_auth.h` (cgo needs the header
+//! inside the module), when the checkout has it. `tests/header.rs` fails when the committed
+//! header differs from a fresh generation, or the Go copy from the committed header.
 
 include!("build/generate_header.rs");
 
@@ -22,8 +24,14 @@ fn main() {
         .unwrap_or_else(|e| panic!("generating include/contrast_auth.h failed: {e}"));
     let path = crate_dir.join("include/contrast_auth.h");
     std::fs::create_dir_all(crate_dir.join("include")).expect("create include/");
-    std::fs::write(&path, header).expect("write include/contrast_auth.h");
+    std::fs::write(&path, &header).expect("write include/contrast_auth.h");
     println!("cargo:warning=regenerated {}", path.display());
+    let go_module = crate_dir.join("bindings/go/contrastauth");
+    if go_module.is_dir() {
+        let copy = go_module.join("contrast_auth.h");
+        std::fs::write(&copy, &header).expect("write the Go module's copy of the header");
+        println!("cargo:warning=regenerated {}", copy.display());
+    }
 }
 
 /// The SONAME of the shipped Linux shared library: binaries linked against it record

@@ -1,5 +1,6 @@
 //! The committed `include/contrast_auth.h` must equal a fresh cbindgen generation
-//! (pinned cbindgen, `cbindgen.toml`). Regenerate: `CONTRAST_AUTH_REGENERATE_HEADER=1 cargo build`.
+//! (pinned cbindgen, `cbindgen.toml`), and the Go module's copy must equal it byte for byte.
+//! Regenerate both: `CONTRAST_AUTH_REGENERATE_HEADER=1 cargo build`.
 #![cfg(feature = "capi")]
 
 include!("../build/generate_header.rs");
@@ -26,6 +27,27 @@ fn committed_header_matches_a_fresh_generation() {
             out_dir.keep().join("contrast_auth.h").display()
         );
     }
+}
+
+/// `bindings/go/contrastauth/contrast_auth.h` is a committed copy (cgo reads the header from
+/// inside the module, and a module cannot reach outside its folder), written by the same
+/// regeneration; this test keeps it identical.
+#[test]
+fn go_module_header_is_the_committed_header() {
+    let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let go_copy = crate_dir.join("bindings/go/contrastauth/contrast_auth.h");
+    if !crate_dir.join("bindings/go").is_dir() {
+        return; // a crates.io package has no bindings/ (nothing to keep identical)
+    }
+    let committed = std::fs::read(crate_dir.join("include/contrast_auth.h"))
+        .expect("include/contrast_auth.h is committed");
+    let copy = std::fs::read(&go_copy).expect("the Go module's copy of the header is committed");
+    assert!(
+        committed == copy,
+        "{} differs from include/contrast_auth.h. Regenerate both with: \
+         CONTRAST_AUTH_REGENERATE_HEADER=1 cargo build",
+        go_copy.display()
+    );
 }
 
 #[test]

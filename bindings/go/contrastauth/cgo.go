@@ -2,6 +2,12 @@
 // (both credential layers, hot key rotation, signed reports, sending) through the library's
 // C ABI (contrast_auth.h, a copy of the repository's include/contrast_auth.h).
 //
+// contrast_auth.h in this folder is generated, not edited: `CONTRAST_AUTH_REGENERATE_HEADER=1
+// cargo build` writes include/contrast_auth.h and this copy together (cgo needs the header
+// inside the module). The repository's tests check that the two are identical: tests/header.rs
+// in `cargo test` (scripts/test) and TestHeaderCopyIsIdenticalToInclude here; scripts/release-go checks it
+// again before it packs the module.
+//
 // The module carries the static library of each platform it supports under
 // lib/<platform>/libcontrast_auth.a (linux-x86_64, linux-aarch64, windows-x86_64), chosen by
 // the cgo directives below, so a program links contrast-auth statically: it needs no shared
