@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: [`config`] → [`credentials`] → a [`store`] of immutable snapshots →
 //! [`headers`] and [`signing`] → transport. The core modules know nothing of FFI, JNI or
-//! HTTP. See `README.md` for the configuration reference and the C API conventions.
+//! HTTP. In the repository, `docs/configuration.md` is the configuration reference,
+//! `docs/c-api.md` the C API conventions, and `ARCHITECTURE.md` the map of the modules.
 
 #![warn(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]

@@ -6,7 +6,7 @@
 //! success, and may be called from many threads at once on one handle. No logic lives
 //! here: arguments are converted, the core is called, errors are mapped.
 //!
-//! Conventions (also in the README, "C API conventions"):
+//! Conventions (also in `docs/c-api.md`):
 //! - A `contrast_auth *` is created by a `contrast_auth_new*`/`_from_*` function and released
 //!   exactly once by `contrast_auth_free` (NULL is fine).
 //! - Strings going in are NUL-terminated UTF-8 and only borrowed for the call.

@@ -1,6 +1,6 @@
 //! Report signing: an RFC 9530 `Content-Digest` of the body as sent and an RFC 9421
 //! HTTP Message Signature (HMAC-SHA256) keyed by both credential layers, plus the
-//! matching verifier for servers. The wire format is fixed in `DESIGN.md`.
+//! matching verifier for servers. The wire format is fixed in `docs/wire-format.md`.
 
 pub mod base;
 pub mod digest;

@@ -91,7 +91,7 @@ public class SignBenchmark {
         return pure.sign("POST", URL, CONTENT_TYPE, body, System.currentTimeMillis() / 1000, nonce);
     }
 
-    /** A straightforward Java implementation of the wire format in DESIGN.md. */
+    /** A straightforward Java implementation of the wire format in docs/wire-format.md. */
     static final class PureJavaSigner {
         final SecureRandom random = new SecureRandom();
         final SecretKeySpec key;
