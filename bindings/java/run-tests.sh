@@ -131,6 +131,6 @@ done
 echo "== Java: JDK 25 without --enable-native-access warns about System.load (so operators add it)"
 result="$(run_agent "${java[25]}")"
 grep -q "WARNING: A restricted method in java.lang.System has been called" <<<"$result" \
-  || { echo "$result" >&2; echo "no restricted-method warning without the flag: README is out of date" >&2; exit 1; }
+  || { echo "$result" >&2; echo "no restricted-method warning without the flag: docs/java.md is out of date" >&2; exit 1; }
 
 echo "== Java: all passed on JDK 11, 17, 21, 25 ($((SECONDS - started)) s)"

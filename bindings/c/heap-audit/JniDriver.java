@@ -10,7 +10,7 @@ import java.util.Map;
  * The heap audit's JNI driver (run.sh): the calls driver.c makes through the C ABI, made
  * through the Java binding, with the same planted secrets (from the environment). The
  * interposer counts only blocks freed by the Rust library (HEAP_AUDIT_ONLY): the JVM's own
- * copies of Java strings are outside what the library can wipe (README, "What the JVM keeps").
+ * copies of Java strings are outside what the library can wipe (docs/java.md, "What the JVM keeps").
  */
 public final class JniDriver {
     private static final String JSON = "application/json";
