@@ -76,6 +76,11 @@
 #define CONTRAST_LOG_TRACE 5
 
 /**
+ * Longest accepted agent name, in bytes.
+ */
+#define CONTRAST_AGENT_NAME_MAX 64
+
+/**
  * Length in bytes of the nonce given to `contrast_auth_sign_with_nonce`.
  */
 #define CONTRAST_NONCE_LEN 16
@@ -168,10 +173,10 @@ typedef uint32_t contrast_result;
  * Credentials for one Contrast server: both layers, rotated atomically, read lock-free.
  *
  * Opaque: create it with `contrast_auth_new`, `contrast_auth_from_token`,
- * `contrast_auth_from_environment` or `contrast_auth_from_environment_with_trust`; release
- * it with `contrast_auth_free`. One handle may be used from any number of threads at once,
- * rotation and reload included; only `contrast_auth_free` must not race with any other call
- * on the same handle.
+ * `contrast_auth_from_environment`, `contrast_auth_from_environment_with_trust` or
+ * `contrast_auth_from_environment_with_options`; release it with `contrast_auth_free`. One
+ * handle may be used from any number of threads at once, rotation and reload included; only
+ * `contrast_auth_free` must not race with any other call on the same handle.
  */
 typedef struct contrast_auth contrast_auth;
 
@@ -264,6 +269,76 @@ typedef void (*contrast_log_callback)(void *userdata,
                                       size_t message_len);
 
 /**
+ * One host setting: a configuration key (`api.api_key`, or `contrast.api.api_key` as the
+ * JVM's system properties spell it; also `config.path`) and its value, both NUL-terminated
+ * UTF-8, only read during the call they are passed to.
+ */
+typedef struct {
+  /**
+   * The key (not NULL, not empty, printable ASCII without spaces).
+   */
+  const char *key;
+  /**
+   * The value (not NULL; checked like the same key from any other source when loaded).
+   */
+  const char *value;
+} contrast_setting;
+
+/**
+ * A borrowed byte string: `len` bytes at `data` (one DER certificate). Only read during
+ * the call it is passed to.
+ */
+typedef struct {
+  /**
+   * The first byte (NULL only when `len` is 0, which is refused for a certificate).
+   */
+  const uint8_t *data;
+  /**
+   * How many bytes.
+   */
+  size_t len;
+} contrast_bytes;
+
+/**
+ * How `contrast_auth_from_environment_with_options` reads the configuration. Every field is
+ * optional: zero-initialize the struct (`contrast_environment_options options = {0};`) and
+ * set what you need; all zero reads the configuration exactly as
+ * `contrast_auth_from_environment` does.
+ */
+typedef struct {
+  /**
+   * The agent's name (e.g. `python`, `go`, `dotnet-core`): `contrast_security.yaml` is also
+   * searched in `<system dir>/<agent>/`, after the working directory and before
+   * `<system dir>/`. 1 to `CONTRAST_AGENT_NAME_MAX` ASCII letters, digits, `-` or `_`.
+   * NULL: no agent directory.
+   */
+  const char *agent;
+  /**
+   * `setting_count` host settings (NULL only when the count is 0): the highest precedence,
+   * above the environment and the YAML file. A key given twice keeps its last value.
+   */
+  const contrast_setting *settings;
+  /**
+   * How many entries `settings` has.
+   */
+  size_t setting_count;
+  /**
+   * `trust_anchor_count` extra CA certificates (DER), as for
+   * `contrast_auth_from_environment_with_trust` (NULL only when the count is 0).
+   */
+  const contrast_bytes *trust_anchors;
+  /**
+   * How many entries `trust_anchors` has.
+   */
+  size_t trust_anchor_count;
+  /**
+   * Replaces the system directory `/etc/contrast` (tests, relocated installations).
+   * NULL: `/etc/contrast`.
+   */
+  const char *system_config_dir;
+} contrast_environment_options;
+
+/**
  * What the server said to an accepted report (written by `contrast_auth_send`).
  */
 typedef struct {
@@ -284,21 +359,6 @@ typedef struct {
    */
   bool reloaded;
 } contrast_send_outcome;
-
-/**
- * A borrowed byte string: `len` bytes at `data` (one DER certificate). Only read during
- * the call it is passed to.
- */
-typedef struct {
-  /**
-   * The first byte (NULL only when `len` is 0, which is refused for a certificate).
-   */
-  const uint8_t *data;
-  /**
-   * How many bytes.
-   */
-  size_t len;
-} contrast_bytes;
 
 #ifdef __cplusplus
 extern "C" {
@@ -543,6 +603,30 @@ void contrast_headers_free(contrast_headers *headers);
  * for as long as it is installed (and shortly after, see above).
  */
 void contrast_set_log_callback(contrast_log_callback callback, void *userdata, uint32_t max_level);
+
+/**
+ * Creates a handle from the process configuration as the agent named in `options` reads it:
+ * its host settings first, then `CONTRAST__API__*` environment variables, then
+ * `contrast_security.yaml` (the host setting `config.path`, `CONTRAST_CONFIG_PATH`, the
+ * working directory, `/etc/contrast/<agent>/`, `/etc/contrast/`), with `api.token` filling in
+ * what is not set; plus the extra trust anchors, if any. Configuration errors are as for
+ * `contrast_auth_from_environment`; trust anchors are checked as by
+ * `contrast_auth_from_environment_with_trust`; a NULL string or an unusable key in `settings`
+ * and a malformed agent name are NULL_ARGUMENT / INVALID_UTF8 / INVALID_ARGUMENT, and the
+ * detail names the field (and the setting's index, never its value).
+ *
+ * `contrast_auth_reload` re-reads the same sources (host settings as given here). Everything
+ * `options` points to is only read during the call: the caller may free it once the call
+ * returns. On success `*out` is a new handle owned by the caller (release it with
+ * `contrast_auth_free`); on failure it is untouched. Thread-safe (but do not modify the
+ * environment concurrently).
+ *
+ * # Safety
+ * `options` is NULL or points to a readable `contrast_environment_options` whose pointers are
+ * NULL or valid as documented on each field; `out` is NULL or writable.
+ */
+contrast_result contrast_auth_from_environment_with_options(const contrast_environment_options *options,
+                                                            contrast_auth **out);
 
 /**
  * A static, NUL-terminated English message for `result`. Never NULL, never freed by the
