@@ -412,4 +412,4 @@ class ContrastAuth:
             check(library().contrast_auth_counters(handle, ctypes.byref(out)), "ContrastAuth.counters")
         # One field per ``contrast_counters`` field, same names: a new counter is one line in
         # ``_abi.ContrastCounters`` and one in ``Counters``.
-        return Counters(**{name: getattr(out, name) for name, _ in out._fields_})
+        return Counters(**{field[0]: getattr(out, field[0]) for field in out._fields_})
