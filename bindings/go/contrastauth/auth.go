@@ -8,15 +8,16 @@ import "C"
 
 import (
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
 )
 
 // Auth holds both credential layers of a Contrast agent inside the library. Create one with
-// New, FromToken, FromEnvironment or FromEnvironmentWithTrust and Close it when done (a
-// cleanup frees a forgotten one). All methods are safe for concurrent use; header reads
-// always see a consistent pair.
+// New, FromToken, FromEnvironment, FromEnvironmentWithTrust or FromEnvironmentWithOptions
+// and Close it when done (a cleanup frees a forgotten one). All methods are safe for
+// concurrent use; header reads always see a consistent pair.
 type Auth struct {
 	mu      sync.RWMutex // read-held by every call, write-held by Close
 	handle  *C.contrast_auth
@@ -114,18 +115,28 @@ func FromToken(token string) (*Auth, error) {
 	return wrap(handle), nil
 }
 
+// AgentName is the name this binding gives the library: contrast_security.yaml is also
+// searched in /etc/contrast/go/.
+const AgentName = "go"
+
+// EnvironmentOptions are what FromEnvironmentWithOptions reads besides the environment and
+// contrast_security.yaml. The zero value reads them as every Contrast agent does.
+type EnvironmentOptions struct {
+	// Settings are the host's own settings ("api.timeout_ms", or "contrast.api.timeout_ms"),
+	// above the environment and the YAML file.
+	Settings map[string]string
+	// TrustAnchors are extra CA certificates, each DER X.509 (for example the host's own
+	// trust store), trusted together with api.certificate.ca_file.
+	TrustAnchors [][]byte
+	// SystemConfigDir replaces /etc/contrast (tests, relocated installations) when set.
+	SystemConfigDir string
+}
+
 // FromEnvironment makes an Auth from the environment (CONTRAST__API__*) and
-// contrast_security.yaml, searched as every Contrast agent does.
+// contrast_security.yaml, searched as every Contrast agent does (also in
+// /etc/contrast/go/).
 func FromEnvironment() (*Auth, error) {
-	const op = "contrastauth.FromEnvironment"
-	if err := requireLinkedVersion(op); err != nil {
-		return nil, err
-	}
-	var handle *C.contrast_auth
-	if err := call(op, func() C.contrast_result { return C.contrast_auth_from_environment(&handle) }); err != nil {
-		return nil, err
-	}
-	return wrap(handle), nil
+	return fromEnvironment("contrastauth.FromEnvironment", EnvironmentOptions{})
 }
 
 // FromEnvironmentWithTrust is FromEnvironment, and the reports also trust these CA
@@ -133,28 +144,109 @@ func FromEnvironment() (*Auth, error) {
 // api.certificate.ca_file. A certificate that is empty or not DER is an ErrInvalidArgument
 // error naming its index. The certificates are copied; the caller keeps its slices.
 func FromEnvironmentWithTrust(trustAnchors [][]byte) (*Auth, error) {
-	const op = "contrastauth.FromEnvironmentWithTrust"
+	return fromEnvironment("contrastauth.FromEnvironmentWithTrust", EnvironmentOptions{TrustAnchors: trustAnchors})
+}
+
+// FromEnvironmentWithOptions is FromEnvironment with the host's settings (the highest
+// precedence), extra trust anchors (as for FromEnvironmentWithTrust) and, for tests, another
+// system directory. A setting whose key is empty or not printable ASCII is an
+// ErrInvalidArgument error; a value is checked like the same key from any other source.
+// Everything is copied; the caller keeps its map and slices.
+func FromEnvironmentWithOptions(options EnvironmentOptions) (*Auth, error) {
+	return fromEnvironment("contrastauth.FromEnvironmentWithOptions", options)
+}
+
+// cMemory is C memory allocated for one call (Go memory may not hold pointers C reads).
+type cMemory struct{ blocks []cBlock }
+
+type cBlock struct {
+	ptr  unsafe.Pointer
+	size int
+}
+
+// bytes copies data into C memory (never NULL, even when empty).
+func (m *cMemory) bytes(data []byte) unsafe.Pointer {
+	ptr := C.malloc(C.size_t(len(data) + 1))
+	copy(unsafe.Slice((*byte)(ptr), len(data)), data)
+	m.blocks = append(m.blocks, cBlock{ptr, len(data) + 1})
+	return ptr
+}
+
+// text copies a string into C memory with its NUL; a NUL inside is an error.
+func (m *cMemory) text(op, name, value string) (*C.char, error) {
+	if strings.IndexByte(value, 0) >= 0 {
+		return nil, &Error{Op: op, Arg: name, Code: ErrInvalidArgument}
+	}
+	ptr := C.malloc(C.size_t(len(value) + 1))
+	buffer := unsafe.Slice((*byte)(ptr), len(value)+1)
+	copy(buffer, value)
+	buffer[len(value)] = 0
+	m.blocks = append(m.blocks, cBlock{ptr, len(value) + 1})
+	return (*C.char)(ptr), nil
+}
+
+// array allocates count zeroed elements of size bytes.
+func (m *cMemory) array(count int, size uintptr) unsafe.Pointer {
+	ptr := C.calloc(C.size_t(max(count, 1)), C.size_t(size))
+	m.blocks = append(m.blocks, cBlock{ptr, max(count, 1) * int(size)})
+	return ptr
+}
+
+// free zeroes (values may be secrets) and frees every block.
+func (m *cMemory) free() {
+	for _, block := range m.blocks {
+		clear(unsafe.Slice((*byte)(block.ptr), block.size))
+		C.free(block.ptr)
+	}
+	m.blocks = nil
+}
+
+func fromEnvironment(op string, options EnvironmentOptions) (*Auth, error) {
 	if err := requireLinkedVersion(op); err != nil {
 		return nil, err
 	}
-	// C memory holds the list and the bytes (Go memory may not hold the pointers C reads).
-	count := len(trustAnchors)
-	var entries *C.contrast_bytes
-	if count > 0 {
-		entries = (*C.contrast_bytes)(C.calloc(C.size_t(count), C.size_t(unsafe.Sizeof(C.contrast_bytes{}))))
-		defer C.free(unsafe.Pointer(entries))
-		list := unsafe.Slice(entries, count)
-		for i, der := range trustAnchors {
-			data := C.malloc(C.size_t(len(der) + 1)) // never NULL for an empty certificate
-			defer C.free(data)
-			copy(unsafe.Slice((*byte)(data), len(der)), der)
-			list[i].data = (*C.uint8_t)(data)
+	var memory cMemory
+	defer memory.free()
+	cOptions := (*C.contrast_environment_options)(memory.array(1, unsafe.Sizeof(C.contrast_environment_options{})))
+	agent, _ := memory.text(op, "agent", AgentName)
+	cOptions.agent = agent
+	if options.SystemConfigDir != "" {
+		dir, err := memory.text(op, "SystemConfigDir", options.SystemConfigDir)
+		if err != nil {
+			return nil, err
+		}
+		cOptions.system_config_dir = dir
+	}
+	if count := len(options.Settings); count > 0 {
+		list := unsafe.Slice((*C.contrast_setting)(memory.array(count, unsafe.Sizeof(C.contrast_setting{}))), count)
+		i := 0
+		for key, value := range options.Settings {
+			cKey, err := memory.text(op, "Settings key", key)
+			if err != nil {
+				return nil, err
+			}
+			cValue, err := memory.text(op, "Settings["+strconv.Quote(key)+"]", value)
+			if err != nil {
+				return nil, err
+			}
+			list[i].key, list[i].value = cKey, cValue
+			i++
+		}
+		cOptions.settings = &list[0]
+		cOptions.setting_count = C.size_t(count)
+	}
+	if count := len(options.TrustAnchors); count > 0 {
+		list := unsafe.Slice((*C.contrast_bytes)(memory.array(count, unsafe.Sizeof(C.contrast_bytes{}))), count)
+		for i, der := range options.TrustAnchors {
+			list[i].data = (*C.uint8_t)(memory.bytes(der))
 			list[i].len = C.size_t(len(der))
 		}
+		cOptions.trust_anchors = &list[0]
+		cOptions.trust_anchor_count = C.size_t(count)
 	}
 	var handle *C.contrast_auth
 	if err := call(op, func() C.contrast_result {
-		return C.contrast_auth_from_environment_with_trust(entries, C.size_t(count), &handle)
+		return C.contrast_auth_from_environment_with_options(cOptions, &handle)
 	}); err != nil {
 		return nil, err
 	}

@@ -211,6 +211,80 @@ func TestFromEnvironmentWithoutConfiguration(t *testing.T) {
 	}
 }
 
+// The YAML file is also searched in <system dir>/go/ (not in another agent's directory), and
+// the host's settings beat the environment and the file, also after a reload.
+func TestFromEnvironmentWithOptions(t *testing.T) {
+	dir := cleanEnvironment(t)
+	system := filepath.Join(dir, "etc-contrast")
+	for _, agent := range []string{"go", "python"} {
+		if err := os.MkdirAll(filepath.Join(system, agent), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeYAML(t, filepath.Join(system, "python", "contrast_security.yaml"), "PYSERVICEKEY", "PYAPIKEY")
+	if _, err := contrastauth.FromEnvironmentWithOptions(contrastauth.EnvironmentOptions{SystemConfigDir: system}); !errors.Is(err, contrastauth.ErrConfig) {
+		t.Fatalf("another agent's directory was read: %v", err)
+	}
+	writeYAML(t, filepath.Join(system, "go", "contrast_security.yaml"), "GOSERVICEKEY", "GOAPIKEY")
+	auth, err := contrastauth.FromEnvironmentWithOptions(contrastauth.EnvironmentOptions{SystemConfigDir: system})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := auth.APIKey(); got != "GOAPIKEY" {
+		t.Fatalf("API key %q, want the go directory's", got)
+	}
+	auth.Close()
+	t.Setenv("CONTRAST__API__API_KEY", "ENVAPIKEY")
+	auth, err = contrastauth.FromEnvironmentWithOptions(contrastauth.EnvironmentOptions{
+		SystemConfigDir: system,
+		Settings:        map[string]string{"contrast.api.api_key": "HOSTAPIKEY", "api.user_name": "agent_\u00fc@Org"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer auth.Close()
+	if _, err := auth.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := auth.APIKey(); got != "HOSTAPIKEY" {
+		t.Fatalf("API key %q, want the host setting's", got)
+	}
+	if got := decodedAuthorization(t, auth); got != "agent_\u00fc@Org:GOSERVICEKEY" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestBadEnvironmentOptions(t *testing.T) {
+	cleanEnvironment(t)
+	const planted = "PLANTEDSECRET4a7b"
+	full := func(extra map[string]string) contrastauth.EnvironmentOptions {
+		settings := map[string]string{"api.url": testURL, "api.user_name": testUserName, "api.service_key": testServiceKey, "api.api_key": "APIKEYGOOD"}
+		for k, v := range extra {
+			settings[k] = v
+		}
+		return contrastauth.EnvironmentOptions{Settings: settings}
+	}
+	cases := []struct {
+		options contrastauth.EnvironmentOptions
+		want    error
+	}{
+		{full(map[string]string{"api.api_key": planted + "\r\nX-Injected: 1"}), contrastauth.ErrInvalidArgument},
+		{full(map[string]string{"api key": planted}), contrastauth.ErrInvalidArgument},
+		{full(map[string]string{"api.api_key": planted + "\x00"}), contrastauth.ErrInvalidArgument},
+		{full(map[string]string{"api.api_key": "\xff\xfe"}), contrastauth.ErrInvalidUTF8},
+		{full(map[string]string{"api.url": "http://x.example/Contrast"}), contrastauth.ErrTLSRequired},
+		{contrastauth.EnvironmentOptions{TrustAnchors: [][]byte{{}}}, contrastauth.ErrInvalidArgument},
+	}
+	for i, c := range cases {
+		_, err := contrastauth.FromEnvironmentWithOptions(c.options)
+		if !errors.Is(err, c.want) {
+			t.Errorf("case %d: %v, want %v", i, err, c.want)
+		} else if strings.Contains(err.Error(), planted) {
+			t.Errorf("case %d: the value is in the error: %v", i, err)
+		}
+	}
+}
+
 func TestReloadOfExplicitValues(t *testing.T) {
 	auth := newTestAuth(t)
 	if changed, err := auth.Reload(); err != nil || changed != 0 {

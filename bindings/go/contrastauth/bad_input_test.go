@@ -284,6 +284,10 @@ func TestEveryHeaderFunctionIsWrapped(t *testing.T) {
 	// Not needed in Go, with the reason.
 	notNeeded := map[string]string{
 		"contrast_headers_find": "lists are copied into Headers at once; Headers.Get searches the copy",
+		"contrast_auth_from_environment": "FromEnvironment passes the agent name " +
+			"through contrast_auth_from_environment_with_options",
+		"contrast_auth_from_environment_with_trust": "FromEnvironmentWithTrust passes the agent " +
+			"name through contrast_auth_from_environment_with_options",
 	}
 	for _, m := range declared {
 		if _, ok := notNeeded[m[1]]; ok {

@@ -8,7 +8,14 @@ import json
 
 import pytest
 
-from contrast_auth import ConfigError, ContrastAuth, Fingerprints, TlsRequiredError
+from contrast_auth import (
+    ConfigError,
+    ContrastAuth,
+    Fingerprints,
+    InvalidArgumentError,
+    InvalidUtf8Error,
+    TlsRequiredError,
+)
 
 from conftest import API_KEY, SERVICE_KEY, URL, USER_NAME
 
@@ -133,6 +140,54 @@ def test_from_environment_refuses_http(clean_environment):
         clean_environment.setenv(f"CONTRAST__API__{key}", value)
     with pytest.raises((TlsRequiredError, ConfigError)):
         ContrastAuth.from_environment()
+
+
+def test_from_environment_reads_the_python_agent_directory(clean_environment, tmp_path):
+    system = tmp_path / "etc-contrast"
+    (system / "python").mkdir(parents=True)
+    (system / "go").mkdir()
+    write_yaml(system / "go" / "contrast_security.yaml", "GOSERVICEKEY", "GOAPIKEY")
+    with pytest.raises(ConfigError):  # another agent's directory is not read
+        ContrastAuth.from_environment(system_config_dir=str(system))
+    write_yaml(system / "python" / "contrast_security.yaml", "PYSERVICEKEY", "PYAPIKEY")
+    with ContrastAuth.from_environment(system_config_dir=str(system)) as auth:
+        assert auth.api_key_header() == "PYAPIKEY"
+        write_yaml(system / "python" / "contrast_security.yaml", "PYSERVICEKEY", "PYAPIKEY2")
+        assert "api_key" in auth.reload()
+        assert auth.api_key_header() == "PYAPIKEY2"
+
+
+def test_host_settings_beat_the_environment_and_the_yaml(clean_environment, tmp_path):
+    write_yaml(tmp_path / "contrast_security.yaml", "YAMLSERVICEKEY", "YAMLAPIKEY")
+    clean_environment.setenv("CONTRAST__API__API_KEY", "ENVAPIKEY")
+    clean_environment.setenv("CONTRAST__API__SERVICE_KEY", "ENVSERVICEKEY")
+    settings = {"contrast.api.api_key": "HOSTAPIKEY", "api.user_name": "agent_\u00fc@Org"}
+    with ContrastAuth.from_environment(settings=settings) as auth:
+        assert auth.api_key_header() == "HOSTAPIKEY"
+        assert base64.b64decode(auth.authorization_header()).decode() == "agent_\u00fc@Org:ENVSERVICEKEY"
+        auth.reload()  # host settings stay on top
+        assert auth.api_key_header() == "HOSTAPIKEY"
+
+
+def test_bad_host_settings_are_typed_errors_without_the_value(clean_environment):
+    planted = "PLANTEDSECRET4a7b"
+    full = {"api.url": URL, "api.user_name": USER_NAME, "api.service_key": SERVICE_KEY}
+    with pytest.raises(InvalidArgumentError) as caught:
+        ContrastAuth.from_environment(settings={**full, "api.api_key": planted + "\r\nX-Injected: 1"})
+    assert "api_key" in str(caught.value) and planted not in str(caught.value)
+    with pytest.raises(InvalidArgumentError) as caught:
+        ContrastAuth.from_environment(settings={**full, "api key": planted})
+    assert "setting 3" in str(caught.value) and planted not in str(caught.value)
+    with pytest.raises(InvalidArgumentError):
+        ContrastAuth.from_environment(settings={"api.api_key": planted + "\0"})
+    with pytest.raises(InvalidUtf8Error):
+        ContrastAuth.from_environment(settings={"api.api_key": b"\xff\xfe"})
+    with pytest.raises(TypeError):
+        ContrastAuth.from_environment(settings=[("api.api_key", planted)])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        ContrastAuth.from_environment(settings={"api.api_key": 42})  # type: ignore[dict-item]
+    with pytest.raises(TlsRequiredError):
+        ContrastAuth.from_environment(settings={**full, "api.url": "http://x.example/Contrast", "api.api_key": "K"})
 
 
 def test_reload_of_explicit_values_changes_nothing(auth):

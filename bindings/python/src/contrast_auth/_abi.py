@@ -56,6 +56,29 @@ class ContrastBytes(ctypes.Structure):
     ]
 
 
+class ContrastSetting(ctypes.Structure):
+    """``contrast_setting``: one host setting (key and value, NUL-terminated UTF-8)."""
+
+    _fields_ = [
+        ("key", ctypes.c_char_p),
+        ("value", ctypes.c_char_p),
+    ]
+
+
+class ContrastEnvironmentOptions(ctypes.Structure):
+    """``contrast_environment_options``: the agent name, host settings, trust anchors and the
+    system directory of ``contrast_auth_from_environment_with_options``."""
+
+    _fields_ = [
+        ("agent", ctypes.c_char_p),
+        ("settings", ctypes.POINTER(ContrastSetting)),
+        ("setting_count", ctypes.c_size_t),
+        ("trust_anchors", ctypes.POINTER(ContrastBytes)),
+        ("trust_anchor_count", ctypes.c_size_t),
+        ("system_config_dir", ctypes.c_char_p),
+    ]
+
+
 class ContrastCounters(ctypes.Structure):
     """``contrast_counters``: running totals of a handle's reports."""
 
@@ -142,6 +165,11 @@ def declare_prototypes(lib: ctypes.CDLL) -> None:
         "contrast_auth_from_environment_with_trust",
         contrast_result,
         [ctypes.POINTER(ContrastBytes), c_size_t, out_handle],
+    )
+    declare(
+        "contrast_auth_from_environment_with_options",
+        contrast_result,
+        [ctypes.POINTER(ContrastEnvironmentOptions), out_handle],
     )
     declare("contrast_auth_authorization", contrast_result, buffer_read)
     declare("contrast_auth_api_key", contrast_result, buffer_read)

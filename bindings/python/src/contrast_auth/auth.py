@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterator, Optional, Sequence, Union
 
 from . import _abi, _log, errors
 from ._library import library
+
+#: The agent name passed to the library: ``contrast_security.yaml`` is also searched in
+#: ``/etc/contrast/python/``.
+AGENT_NAME = "python"
 
 #: What a text argument may be: ``str`` (encoded as UTF-8) or ``bytes`` (passed as is, so the
 #: library checks the UTF-8 itself).
@@ -186,35 +191,63 @@ class ContrastAuth:
         return cls._create("ContrastAuth.from_token", lambda out: lib.contrast_auth_from_token(data, out))
 
     @classmethod
-    def from_environment(cls, trust_anchors: Optional[Sequence[bytes]] = None) -> "ContrastAuth":
+    def from_environment(
+        cls,
+        trust_anchors: Optional[Sequence[bytes]] = None,
+        settings: Optional[Mapping[Text, Text]] = None,
+        system_config_dir: Optional[Text] = None,
+    ) -> "ContrastAuth":
         """From the environment (``CONTRAST__API__*``) and ``contrast_security.yaml``, as
-        every Contrast agent reads them.
+        every Contrast agent reads them; the YAML file is also searched in
+        ``/etc/contrast/python/`` (``contrast_auth_from_environment_with_options``, agent
+        ``python``).
 
         ``trust_anchors``: extra CA certificates to trust, each DER X.509 bytes (e.g. from
         the host's own trust store, ``ssl.SSLContext.get_ca_certs(binary_form=True)``),
-        trusted together with ``api.certificate.ca_file``
-        (``contrast_auth_from_environment_with_trust``); a certificate that is empty or not
-        DER is an :class:`InvalidArgumentError` naming its index."""
+        trusted together with ``api.certificate.ca_file``; a certificate that is empty or not
+        DER is an :class:`InvalidArgumentError` naming its index.
+
+        ``settings``: the host's own settings (``{"api.timeout_ms": "5000"}``; keys may also
+        be spelled ``contrast.api.*``), above the environment and the file.
+
+        ``system_config_dir``: replaces ``/etc/contrast`` (tests, relocated installations)."""
         lib = library()
-        if trust_anchors is None:
-            return cls._create("ContrastAuth.from_environment", lib.contrast_auth_from_environment)
         if isinstance(trust_anchors, (bytes, bytearray, memoryview, str)):
             raise TypeError("trust_anchors must be a sequence of DER certificates (bytes), not one value")
         certificates = []
-        for index, certificate in enumerate(trust_anchors):
+        for index, certificate in enumerate(trust_anchors or ()):
             if not isinstance(certificate, (bytes, bytearray, memoryview)):
                 raise TypeError(f"trust_anchors[{index}] must be bytes (DER), not {type(certificate).__name__}")
             certificates.append(bytes(certificate))
-        # The buffers stay referenced (in `certificates`) until the call returns; the
-        # library copies what it keeps.
-        entries = (_abi.ContrastBytes * max(len(certificates), 1))()
-        for entry, certificate in zip(entries, certificates):
+        if settings is not None and not isinstance(settings, Mapping):
+            raise TypeError(f"settings must be a mapping of str to str, not {type(settings).__name__}")
+        pairs = [
+            (_encode(key, f"settings key {index}"), _encode(value, f"settings[{key!r}]"))
+            for index, (key, value) in enumerate((settings or {}).items())
+        ]
+        for index, (key, value) in enumerate(pairs):
+            if key is None or value is None:
+                raise TypeError(f"settings entry {index} has a None key or value")
+        # Every buffer stays referenced (in `certificates`, `pairs`, `options`) until the call
+        # returns; the library copies what it keeps.
+        options = _abi.ContrastEnvironmentOptions()
+        options.agent = AGENT_NAME.encode("ascii")
+        options.system_config_dir = _encode(system_config_dir, "system_config_dir")
+        anchors = (_abi.ContrastBytes * max(len(certificates), 1))()
+        for entry, certificate in zip(anchors, certificates):
             entry.data = ctypes.cast(ctypes.c_char_p(certificate), ctypes.POINTER(ctypes.c_uint8))
             entry.len = len(certificate)
-        count = len(certificates)
+        options.trust_anchors = anchors
+        options.trust_anchor_count = len(certificates)
+        entries = (_abi.ContrastSetting * max(len(pairs), 1))()
+        for entry, (key, value) in zip(entries, pairs):
+            entry.key = key
+            entry.value = value
+        options.settings = entries
+        options.setting_count = len(pairs)
         return cls._create(
             "ContrastAuth.from_environment",
-            lambda out: lib.contrast_auth_from_environment_with_trust(entries, count, out),
+            lambda out: lib.contrast_auth_from_environment_with_options(ctypes.byref(options), out),
         )
 
     # -- lifetime -------------------------------------------------------------------------
