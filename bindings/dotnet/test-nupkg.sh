@@ -71,8 +71,11 @@ cp "$lib/Contrast.Auth.dll" "$app/"
 cp "$native" "$app/runtimes/linux-x64/native/"
 echo '{"runtimeOptions":{"tfm":"net8.0","framework":{"name":"Microsoft.NETCore.App","version":"8.0.0"}}}' \
   >"$app/Consumer.runtimeconfig.json"
-# A published .NET app: the same files, and a deps.json through which CoreCLR resolves the native.
+# A published .NET app whose deps.json names the native at a path the assembly's own search never
+# looks at (a report accepted there was resolved by CoreCLR itself).
 cp -r "$app" "$work/published"
+mkdir -p "$work/published/deps-native"
+mv "$work/published/runtimes/linux-x64/native/libcontrast_auth.so" "$work/published/deps-native/"
 cat >"$work/published/Consumer.deps.json" <<JSON
 {
   "runtimeTarget": {"name": ".NETCoreApp,Version=v8.0"},
@@ -81,7 +84,7 @@ cat >"$work/published/Consumer.deps.json" <<JSON
       "Consumer/1.0.0": {"dependencies": {"Contrast.Auth": "$version"}, "runtime": {"Consumer.exe": {}}},
       "Contrast.Auth/$version": {
         "runtime": {"Contrast.Auth.dll": {}},
-        "runtimeTargets": {"runtimes/linux-x64/native/libcontrast_auth.so": {"rid": "linux-x64", "assetType": "native"}}
+        "runtimeTargets": {"deps-native/libcontrast_auth.so": {"rid": "linux-x64", "assetType": "native"}}
       }
     }
   },
@@ -104,11 +107,11 @@ export CONTRAST__API__URL="$url" CONTRAST__API__USER_NAME="$user" CONTRAST__API_
 status=0
 run() { # label dir command...
   local label="$1" dir="$2"; shift 2
-  if (cd "$dir" && "$@"); then echo "   $label: report accepted"; else echo "test-nupkg: $label failed" >&2; status=1; fi
+  if (cd "$dir" && "$@"); then echo "   $label: passed"; else echo "test-nupkg: $label failed" >&2; status=1; fi
 }
 run "Mono, native in runtimes/linux-x64/native/" "$app" mono "$app/Consumer.exe"
 run "CoreCLR 8, native in runtimes/linux-x64/native/" "$app" "$dotnet" "$app/Consumer.exe"
-run "CoreCLR 8, published app (deps.json)" "$work/published" "$dotnet" "$work/published/Consumer.exe"
+run "CoreCLR 8, published app (native where only its deps.json says)" "$work/published" "$dotnet" "$work/published/Consumer.exe"
 exec {SERVER[1]}>&-
 wait "$server_pid" || true
 unset CONTRAST__API__URL CONTRAST__API__USER_NAME CONTRAST__API__SERVICE_KEY CONTRAST__API__API_KEY CONTRAST__API__CERTIFICATE__CA_FILE
