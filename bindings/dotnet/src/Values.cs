@@ -97,6 +97,9 @@ namespace Contrast.Auth
         /// <summary>Responses refusing the credentials (401, 403, 412).</summary>
         public ulong Rejections { get; private set; }
 
+        /// <summary>Failures on a reused keep-alive connection retried once on a fresh one.</summary>
+        public ulong Reconnects { get; private set; }
+
         /// <summary>For logs: every counter.</summary>
         /// <returns>A one-line description.</returns>
         public override string ToString()

@@ -61,6 +61,19 @@ namespace Contrast.Auth.Tests
         }
 
         [Test]
+        private static void CountersHaveEveryFieldOfTheHeaderInItsOrder()
+        {
+            string header = System.IO.File.ReadAllText(Runner.Header);
+            var body = System.Text.RegularExpressions.Regex.Match(header, @"typedef struct \{([^}]*)\} contrast_counters;");
+            Assert.True(body.Success, "contrast_counters in the header");
+            var fields = System.Text.RegularExpressions.Regex.Matches(body.Groups[1].Value, @"uint64_t (\w+);")
+                .Cast<System.Text.RegularExpressions.Match>().Select(m => m.Groups[1].Value.Replace("_", "")).ToList();
+            var properties = typeof(Counters).GetProperties().Select(p => p.Name.ToLowerInvariant()).ToList();
+            Assert.Equal(string.Join(",", fields), string.Join(",", properties), "Counters properties vs contrast_counters fields");
+            Assert.Equal(8 * fields.Count, System.Runtime.InteropServices.Marshal.SizeOf(typeof(Counters)), "size");
+        }
+
+        [Test]
         private static void EveryHeaderFunctionIsBound()
         {
             var declared = System.Text.RegularExpressions.Regex.Matches(System.IO.File.ReadAllText(Runner.Header), @"(?m)^\S.*\b(contrast_\w+)\(")

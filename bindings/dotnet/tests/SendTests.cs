@@ -32,6 +32,7 @@ namespace Contrast.Auth.Tests
                 Assert.Equal(2UL, counters.Requests, "requests");
                 Assert.Equal(0UL, counters.Failed, "failed");
                 Assert.Equal(1UL, counters.Handshakes, "one connection, kept alive");
+                Assert.Equal(0UL, counters.Reconnects, "no reconnect");
             }
         }
 
