@@ -12,8 +12,9 @@ namespace Contrast.Auth
     /// released, rotated atomically, sent over TLS only. Thread-safe: every method may be
     /// called from any number of threads at once. Dispose it when done (a forgotten one is
     /// released by the finalizer).</summary>
-    /// <remarks>Header values returned as .NET strings are copies the library cannot wipe:
-    /// keep them no longer than a request.</remarks>
+    /// <remarks>Header values are .NET strings the library cannot wipe: the handle keeps the
+    /// current pair (read from one native snapshot, replaced after every rotation, reload or
+    /// send) until it is disposed; keep your copies no longer than a request.</remarks>
     public sealed unsafe class ContrastAuth : IDisposable
     {
         /// <summary>The agent name given to the library: <c>contrast_security.yaml</c> is also
@@ -23,10 +24,28 @@ namespace Contrast.Auth
         private static readonly string[] KeyNames = { "user_name", "service_key", "api_key", "signing_key", "url" };
 
         private readonly ContrastAuthHandle handle;
+        private readonly object refreshGate = new object();
+
+        /// <summary>The two header values of the native side's current snapshot, replaced after
+        /// every call that may change it (rotate, reload, send): reads are a field read.</summary>
+        private volatile HeaderPair pair;
 
         private ContrastAuth(ContrastAuthHandle handle)
         {
             this.handle = handle;
+        }
+
+        /// <summary>Both header values from one native snapshot.</summary>
+        private sealed class HeaderPair
+        {
+            internal readonly string Authorization;
+            internal readonly string ApiKey;
+
+            internal HeaderPair(string authorization, string apiKey)
+            {
+                Authorization = authorization;
+                ApiKey = apiKey;
+            }
         }
 
         /// <summary>From explicit values: <paramref name="url"/> (<c>https://</c> only,
@@ -243,7 +262,43 @@ namespace Contrast.Auth
                 owner.Dispose();
                 throw new ContrastAuthException((int)NativeResult.Panic, operation + ": the library returned OK without a handle");
             }
-            return new ContrastAuth(owner);
+            var auth = new ContrastAuth(owner);
+            try
+            {
+                auth.RefreshPair();
+            }
+            catch
+            {
+                auth.Dispose();
+                throw;
+            }
+            return auth;
+        }
+
+        /// <summary>Reads both header values from the native side's current snapshot
+        /// (<c>contrast_auth_headers</c>: one snapshot, so never a new API key with an old
+        /// service key) and caches them. Serialized, so the last refresh to finish holds the
+        /// newest snapshot.</summary>
+        private void RefreshPair()
+        {
+            lock (refreshGate)
+            {
+                IReadOnlyDictionary<string, string> headers = Headers();
+                pair = new HeaderPair(headers["Authorization"], headers["API-Key"]);
+            }
+        }
+
+        /// <summary><see cref="RefreshPair"/> after a call that may have changed the keys,
+        /// unless the handle was disposed meanwhile.</summary>
+        private void RefreshPairAfterChange()
+        {
+            try
+            {
+                RefreshPair();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
 
         /// <summary>The current <c>Authorization</c> header value: base64 of
@@ -252,7 +307,7 @@ namespace Contrast.Auth
         /// <exception cref="ObjectDisposedException">The handle was disposed.</exception>
         public string AuthorizationHeader()
         {
-            return CopyValue(NativeLoader.Api.Authorization, "ContrastAuth.AuthorizationHeader");
+            return CurrentPair().Authorization;
         }
 
         /// <summary>The current <c>API-Key</c> header value.</summary>
@@ -260,7 +315,14 @@ namespace Contrast.Auth
         /// <exception cref="ObjectDisposedException">The handle was disposed.</exception>
         public string ApiKeyHeader()
         {
-            return CopyValue(NativeLoader.Api.ApiKey, "ContrastAuth.ApiKeyHeader");
+            return CurrentPair().ApiKey;
+        }
+
+        private HeaderPair CurrentPair()
+        {
+            HeaderPair current = pair;
+            if (current == null || handle.IsClosed) throw new ObjectDisposedException("ContrastAuth");
+            return current;
         }
 
         /// <summary>Every header a request carries, from one snapshot (so <c>Authorization</c>
@@ -400,6 +462,8 @@ namespace Contrast.Auth
             finally
             {
                 if (added) handle.DangerousRelease();
+                // A rejection makes the native side reload the configuration.
+                RefreshPairAfterChange();
             }
         }
 
@@ -449,6 +513,7 @@ namespace Contrast.Auth
                     result = api.Rotate(auth, ps, pk);
                 }
                 if (result != NativeResult.Ok) throw Errors.For(result, "ContrastAuth.Rotate", null);
+                RefreshPair();
             }
             finally
             {
@@ -476,6 +541,7 @@ namespace Contrast.Auth
                 uint changed;
                 NativeResult result = api.Reload(auth, out changed);
                 if (result != NativeResult.Ok) throw Errors.For(result, "ContrastAuth.Reload", null);
+                if (changed != 0) RefreshPair();
                 var names = new List<string>();
                 for (int bit = 0; bit < KeyNames.Length; bit++)
                 {
@@ -540,6 +606,7 @@ namespace Contrast.Auth
         public void Dispose()
         {
             handle.Dispose();
+            pair = null;
         }
 
         private void ThrowIfDisposed()
@@ -560,56 +627,6 @@ namespace Contrast.Auth
                 throw new ObjectDisposedException("ContrastAuth");
             }
             return handle.DangerousGetHandle();
-        }
-
-        /// <summary>Each thread's first buffer for header values (a header value is far
-        /// shorter; wiped after every read).</summary>
-        [ThreadStatic]
-        private static byte[] valueBuffer;
-
-        private string CopyValue(NativeApi.CopyValueFn copy, string operation)
-        {
-            byte[] buffer = valueBuffer ?? (valueBuffer = new byte[256]);
-            bool added = false;
-            try
-            {
-                IntPtr auth = Borrow(ref added);
-                UIntPtr length;
-                NativeResult result;
-                fixed (byte* first = buffer)
-                {
-                    result = copy(auth, first, (UIntPtr)buffer.Length, out length);
-                    if (result == NativeResult.Ok) return DecodeAndWipe(first, (int)length.ToUInt64());
-                }
-                return CopyLargeValue(copy, auth, result, length, operation);
-            }
-            finally
-            {
-                if (added) handle.DangerousRelease();
-            }
-        }
-
-        /// <summary>BUFFER_TOO_SMALL: retry with exactly the size asked for (it may grow again
-        /// if a rotation lands in between).</summary>
-        private static string CopyLargeValue(NativeApi.CopyValueFn copy, IntPtr auth, NativeResult result, UIntPtr length, string operation)
-        {
-            for (int attempt = 0; attempt < 8 && result == NativeResult.BufferTooSmall; attempt++)
-            {
-                var buffer = new byte[checked((int)length.ToUInt64() + 1)];
-                fixed (byte* p = buffer)
-                {
-                    result = copy(auth, p, (UIntPtr)buffer.Length, out length);
-                    if (result == NativeResult.Ok) return DecodeAndWipe(p, (int)length.ToUInt64());
-                }
-            }
-            throw Errors.For(result, operation, null);
-        }
-
-        private static string DecodeAndWipe(byte* bytes, int length)
-        {
-            string value = Utf8.Decode(bytes, length);
-            for (int i = 0; i < length; i++) bytes[i] = 0;
-            return value;
         }
 
         private static IReadOnlyDictionary<string, string> TakeHeaders(NativeApi api, IntPtr list, string operation)

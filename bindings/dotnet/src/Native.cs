@@ -87,7 +87,6 @@ namespace Contrast.Auth
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate NativeResult NewFn(byte* url, byte* userName, byte* serviceKey, byte* apiKey, out IntPtr auth);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate NativeResult FromTokenFn(byte* token, out IntPtr auth);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate NativeResult FromEnvironmentWithOptionsFn(NativeEnvironmentOptions* options, out IntPtr auth);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate NativeResult CopyValueFn(IntPtr auth, byte* buf, UIntPtr len, out UIntPtr outLen);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate NativeResult HeadersFn(IntPtr auth, out IntPtr headers);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate NativeResult RotateFn(IntPtr auth, byte* serviceKey, byte* apiKey);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate NativeResult ReloadFn(IntPtr auth, out uint changed);
@@ -108,8 +107,6 @@ namespace Contrast.Auth
         internal readonly NewFn New;
         internal readonly FromTokenFn FromToken;
         internal readonly FromEnvironmentWithOptionsFn FromEnvironmentWithOptions;
-        internal readonly CopyValueFn Authorization;
-        internal readonly CopyValueFn ApiKey;
         internal readonly HeadersFn Headers;
         internal readonly RotateFn Rotate;
         internal readonly ReloadFn Reload;
@@ -129,7 +126,7 @@ namespace Contrast.Auth
         {
             "contrast_version", "contrast_result_message", "contrast_last_error", "contrast_auth_new",
             "contrast_auth_from_token", "contrast_auth_from_environment_with_options",
-            "contrast_auth_authorization", "contrast_auth_api_key", "contrast_auth_headers",
+            "contrast_auth_headers",
             "contrast_auth_rotate", "contrast_auth_reload", "contrast_auth_fingerprints",
             "contrast_auth_counters", "contrast_auth_free", "contrast_headers_count",
             "contrast_headers_get", "contrast_headers_free", "contrast_auth_sign",
@@ -144,8 +141,6 @@ namespace Contrast.Auth
             New = Bind<NewFn>(export, "contrast_auth_new");
             FromToken = Bind<FromTokenFn>(export, "contrast_auth_from_token");
             FromEnvironmentWithOptions = Bind<FromEnvironmentWithOptionsFn>(export, "contrast_auth_from_environment_with_options");
-            Authorization = Bind<CopyValueFn>(export, "contrast_auth_authorization");
-            ApiKey = Bind<CopyValueFn>(export, "contrast_auth_api_key");
             Headers = Bind<HeadersFn>(export, "contrast_auth_headers");
             Rotate = Bind<RotateFn>(export, "contrast_auth_rotate");
             Reload = Bind<ReloadFn>(export, "contrast_auth_reload");

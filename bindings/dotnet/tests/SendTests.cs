@@ -82,6 +82,8 @@ namespace Contrast.Auth.Tests
                     Assert.True(counters.Reloads >= 1 && counters.Rejections == 2, counters.ToString());
                     File.WriteAllText(config, "api:\n  api_key: THIRDKEY\n");
                     Assert.True(auth.Reload().SequenceEqual(new[] { "api_key", "signing_key" }), "reload names what changed");
+                    Assert.Equal("THIRDKEY", auth.ApiKeyHeader(), "the reloaded key is read");
+                    Assert.Equal("THIRDKEY", auth.Headers()["API-Key"], "and listed");
                     Assert.Equal(0, auth.Reload().Count, "nothing changed");
                 }
             }
