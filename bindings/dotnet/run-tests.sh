@@ -18,9 +18,6 @@ cat >"$build/Contrast.Auth.Tests.runtimeconfig.json" <<'JSON'
 {"runtimeOptions":{"tfm":"net8.0","framework":{"name":"Microsoft.NETCore.App","version":"8.0.0"}}}
 JSON
 
-echo "-- the C# snippets of docs/dotnet.md compile"
-scripts/test-readme docs/dotnet.md | tail -1
-
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 python3 bindings/c/tests/vectors_to_tsv.py tests/vectors "$work/vectors"

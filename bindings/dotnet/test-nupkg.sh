@@ -7,7 +7,8 @@
 # library taken from runtimes/linux-x64/native/ (beside the assembly as Mono and .NET Framework
 # apps get it; and as a published .NET app with its deps.json), sending a report to the test
 # server; and on a platform the package does not carry, the consumer gets one exception naming
-# the detected platform and the ones carried.
+# the detected platform and the ones carried. (scripts/release-check --packages checks that
+# LICENSE and THIRD-PARTY-LICENSES.md are the repository's.)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -31,7 +32,7 @@ rids = {"linux-x86_64": "linux-x64/native/libcontrast_auth.so", "linux-aarch64":
         "linux-musl-x86_64": "linux-musl-x64/native/libcontrast_auth.so", "linux-musl-aarch64": "linux-musl-arm64/native/libcontrast_auth.so",
         "windows-x86_64": "win-x64/native/contrast_auth.dll"}
 files = sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs)
-want = {"[Content_Types].xml", "_rels/.rels", "Contrast.Auth.nuspec", "LICENSE",
+want = {"[Content_Types].xml", "_rels/.rels", "Contrast.Auth.nuspec", "LICENSE", "THIRD-PARTY-LICENSES.md",
         "lib/netstandard2.0/Contrast.Auth.dll", "lib/netstandard2.0/Contrast.Auth.xml"}
 want |= {"runtimes/" + rids[p] for p in platforms}
 got = {f for f in files if not f.startswith("package/services/metadata/core-properties/")}
