@@ -24,17 +24,23 @@ trap 'rm -rf "$work"' EXIT
 unzip -q "$package" -d "$work/package"
 
 echo "-- the package's parts and metadata"
-read -r -a expected <<<"${CONTRAST_PLATFORMS:-linux-x86_64 linux-aarch64 linux-musl-x86_64 linux-musl-aarch64 windows-x86_64}"
+# The platform -> runtime identifier list of scripts/release-nuget (its one place): every entry
+# unless CONTRAST_PLATFORMS names fewer.
+runtimes="$(sed -n 's/^  "\([a-z0-9_-]*\) \([a-z0-9_-]*\) \([a-z_.]*\)"$/\1=runtimes\/\2\/native\/\3/p' scripts/release-nuget)"
+[ -n "$runtimes" ] || { echo "test-nupkg: no RUNTIMES list in scripts/release-nuget" >&2; exit 1; }
+expected=()
+for entry in $runtimes; do
+  platform="${entry%%=*}"
+  if [ -z "${CONTRAST_PLATFORMS:-}" ] || [[ " $CONTRAST_PLATFORMS " == *" $platform "* ]]; then expected+=("$entry"); fi
+done
 python3 - "$work/package" "$version" "${expected[@]}" <<'PY'
 import os, sys, xml.etree.ElementTree as ET
-root, version, platforms = sys.argv[1], sys.argv[2], sys.argv[3:]
-rids = {"linux-x86_64": "linux-x64/native/libcontrast_auth.so", "linux-aarch64": "linux-arm64/native/libcontrast_auth.so",
-        "linux-musl-x86_64": "linux-musl-x64/native/libcontrast_auth.so", "linux-musl-aarch64": "linux-musl-arm64/native/libcontrast_auth.so",
-        "windows-x86_64": "win-x64/native/contrast_auth.dll"}
+root, version = sys.argv[1], sys.argv[2]
+natives = [entry.split("=", 1)[1] for entry in sys.argv[3:]]
 files = sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs)
 want = {"[Content_Types].xml", "_rels/.rels", "Contrast.Auth.nuspec", "LICENSE", "THIRD-PARTY-LICENSES.md",
         "lib/netstandard2.0/Contrast.Auth.dll", "lib/netstandard2.0/Contrast.Auth.xml"}
-want |= {"runtimes/" + rids[p] for p in platforms}
+want |= set(natives)
 got = {f for f in files if not f.startswith("package/services/metadata/core-properties/")}
 assert got == want, f"package files {sorted(got)} != {sorted(want)}"
 assert sum(f.endswith(".psmdcp") for f in files) == 1, files
@@ -59,7 +65,7 @@ for name in ("T:Contrast.Auth.ContrastAuth", "M:Contrast.Auth.ContrastAuth.Send(
              "P:Contrast.Auth.Counters.Rejections", "T:Contrast.Auth.CredentialsRejectedException"):
     assert name in members, name
 assert "Apache License" in open(os.path.join(root, "LICENSE")).read()
-print(f"   {len(files)} files; runtimes: {', '.join(sorted(rids[p].split('/')[0] for p in platforms))}; {len(members)} documented members")
+print(f"   {len(files)} files; runtimes: {', '.join(sorted(n.split('/')[1] for n in natives))}; {len(members)} documented members")
 PY
 
 echo "-- a consumer compiled against lib/netstandard2.0/Contrast.Auth.dll only"
