@@ -14,7 +14,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)"
-package="$root/dist/Contrast.Auth.$version.nupkg"
+package="${DIST:-$root/dist}/Contrast.Auth.$version.nupkg"
 [ -f "$package" ] || { echo "test-nupkg: $package is missing: run scripts/release" >&2; exit 1; }
 cargo build --release --quiet --bin contrast-auth
 cli="$root/target/release/contrast-auth"
