@@ -6,7 +6,8 @@
  * The pid of the creating process is kept with it: a process that did not create it (a
  * worker forked from a master that had already made one, e.g. in an opcache.preload
  * script, or a pcntl_fork() child) never uses it, never frees it, and creates its own.
- * Forgetting the inherited copy leaks nothing real: its memory is the parent's, copied.
+ * The inherited copy is the parent's memory, copied by fork(); it stays as it is (kept
+ * reachable in `inherited_handle`, so leak checkers do not count it) until the process exits.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -22,6 +23,9 @@
 #endif
 
 static contrast_auth *process_handle;
+/* The parent's handle as fork() copied it, never used or freed (see above); volatile, so
+ * that the compiler keeps this store-only pointer. */
+static contrast_auth *volatile inherited_handle;
 /* The process that created process_handle (0 when there is none). */
 static pid_t process_handle_pid;
 
@@ -62,6 +66,7 @@ contrast_auth *contrast_php_persistent_handle(void)
 	LOCK();
 	if (process_handle != NULL && process_handle_pid != pid) {
 		/* Inherited through fork(): the parent's. Not ours to use or free. */
+		inherited_handle = process_handle;
 		process_handle = NULL;
 		process_handle_pid = 0;
 	}
@@ -88,6 +93,8 @@ void contrast_php_persistent_shutdown(void)
 	LOCK();
 	if (process_handle != NULL && process_handle_pid == getpid()) {
 		contrast_auth_free(process_handle);
+	} else if (process_handle != NULL) {
+		inherited_handle = process_handle; /* the parent's: left as fork() copied it */
 	}
 	process_handle = NULL;
 	process_handle_pid = 0;
