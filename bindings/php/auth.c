@@ -194,9 +194,7 @@ ZEND_METHOD(Contrast_Auth_ContrastAuth, fromEnvironment)
 		} ZEND_HASH_FOREACH_END();
 	}
 	contrast_auth *handle = NULL;
-	contrast_result result = count
-		? contrast_auth_from_environment_with_trust(certificates, count, &handle)
-		: contrast_auth_from_environment(&handle);
+	contrast_result result = contrast_php_from_environment(certificates, count, &handle);
 	if (certificates) {
 		efree(certificates);
 	}

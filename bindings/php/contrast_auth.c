@@ -47,6 +47,26 @@ ZEND_METHOD(Contrast_Auth_Counters, __construct)
 	ZEND_PARSE_PARAMETERS_NONE();
 }
 
+/* contrast_auth.system_config_dir: replaces /etc/contrast (a relocated installation; the
+ * tests). Empty: /etc/contrast. Set at start-up only (php.ini, -d). */
+PHP_INI_BEGIN()
+	PHP_INI_ENTRY("contrast_auth.system_config_dir", "", PHP_INI_SYSTEM, NULL)
+PHP_INI_END()
+
+contrast_result contrast_php_from_environment(const contrast_bytes *anchors, size_t count, contrast_auth **out)
+{
+	contrast_environment_options options;
+	memset(&options, 0, sizeof(options));
+	options.agent = CONTRAST_PHP_AGENT_NAME;
+	options.trust_anchors = anchors;
+	options.trust_anchor_count = count;
+	const char *system_config_dir = INI_STR("contrast_auth.system_config_dir");
+	if (system_config_dir != NULL && system_config_dir[0] != '\0') {
+		options.system_config_dir = system_config_dir;
+	}
+	return contrast_auth_from_environment_with_options(&options, out);
+}
+
 static PHP_GINIT_FUNCTION(contrast_auth)
 {
 #if defined(ZTS) && defined(COMPILE_DL_CONTRAST_AUTH)
@@ -59,6 +79,7 @@ static PHP_GINIT_FUNCTION(contrast_auth)
 
 static PHP_MINIT_FUNCTION(contrast_auth)
 {
+	REGISTER_INI_ENTRIES();
 	register_contrast_auth_symbols(module_number);
 
 	contrast_php_auth_ce = register_class_Contrast_Auth_ContrastAuth();
@@ -85,6 +106,7 @@ static PHP_MINIT_FUNCTION(contrast_auth)
 static PHP_MSHUTDOWN_FUNCTION(contrast_auth)
 {
 	contrast_php_persistent_shutdown();
+	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
 }
 
@@ -109,6 +131,7 @@ static PHP_MINFO_FUNCTION(contrast_auth)
 	php_info_print_table_row(2, "contrast-auth library (linked)", contrast_version());
 	php_info_print_table_row(2, "contrast-auth header (built with)", CONTRAST_AUTH_VERSION);
 	php_info_print_table_end();
+	DISPLAY_INI_ENTRIES();
 }
 
 static const zend_module_dep contrast_auth_deps[] = {

@@ -72,7 +72,7 @@ contrast_auth *contrast_php_persistent_handle(void)
 	}
 	if (process_handle == NULL) {
 		contrast_auth *created = NULL;
-		contrast_result result = contrast_auth_from_environment(&created);
+		contrast_result result = contrast_php_from_environment(NULL, 0, &created);
 		if (result != CONTRAST_RESULT_OK) {
 			UNLOCK();
 			contrast_php_after_library_call();

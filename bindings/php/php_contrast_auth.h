@@ -28,7 +28,8 @@ extern zend_module_entry contrast_auth_module_entry;
 	X(retries)                   \
 	X(reloads)                   \
 	X(handshakes)                \
-	X(rejections)
+	X(rejections)                \
+	X(reconnects)
 
 /* Per-thread (ZTS) or process (NTS) state: the logger of the current request. */
 ZEND_BEGIN_MODULE_GLOBALS(contrast_auth)
@@ -53,6 +54,15 @@ extern zend_class_entry *contrast_php_auth_ce;
 extern zend_class_entry *contrast_php_send_outcome_ce;
 extern zend_class_entry *contrast_php_fingerprints_ce;
 extern zend_class_entry *contrast_php_counters_ce;
+
+/* The agent name given to the library: contrast_security.yaml is also read from
+ * /etc/contrast/php/ (after the working directory, before /etc/contrast/). */
+#define CONTRAST_PHP_AGENT_NAME "php"
+
+/* contrast_auth.c: a handle from the process configuration as the PHP agent reads it (agent
+ * name "php", the contrast_auth.system_config_dir INI setting), trusting `count` extra CA
+ * certificates. */
+contrast_result contrast_php_from_environment(const contrast_bytes *anchors, size_t count, contrast_auth **out);
 
 /* errors.c: the mapping of contrast_result codes to the exception classes. */
 extern zend_class_entry *contrast_php_exception_ce;

@@ -63,7 +63,7 @@ bool(true)
 Counters: every field of contrast_counters
 SendOutcome: int $status, int $attempts, int $generation, bool $reloaded (public readonly)
 Fingerprints: string $userName, string $serviceKey, string $apiKey, string $signingKey, int $generation (public readonly)
-Counters: int $acknowledged, int $failed, int $requests, int $retries, int $reloads, int $handshakes, int $rejections (public readonly)
+Counters: int $acknowledged, int $failed, int $requests, int $retries, int $reloads, int $handshakes, int $rejections, int $reconnects (public readonly)
 Contrast\Auth\ConfigException is a ContrastAuthException
 Contrast\Auth\InvalidTokenException is a ContrastAuthException
 Contrast\Auth\TlsRequiredException is a ContrastAuthException
