@@ -6,6 +6,8 @@
 # the php-fpm tests among them, and the leak check under valgrind (USE_ZEND_ALLOC=0).
 # Fails when anything fails or is skipped; the last line is `N passed, N failed`.
 #   bindings/php/run-tests.sh [TEST.phpt...]   (default: every test in bindings/php/tests)
+#   CONTRAST_PHP_MODULE=path/contrast_auth.so bindings/php/run-tests.sh ...   test that module
+#     instead of building one (the checks that need the sources are then not run)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -40,33 +42,39 @@ run_tests="$build_dir/run-tests.php"
 echo "-- cargo build --release (libcontrast_auth.a and the test-server CLI)"
 cargo build --release --quiet
 
-# A prefix laid out like the C tarball (include/, lib/): what an agent's build points at.
-rm -rf "$work/prefix" "$work/build"
-mkdir -p "$work/prefix/include" "$work/prefix/lib" "$work/build"
-cp include/contrast_auth.h "$work/prefix/include/"
-cp target/release/libcontrast_auth.a "$work/prefix/lib/"
-# What a static link of the library needs: rustc's own answer (--print native-static-libs).
-# scripts/release records it per platform; without a release here, rustc's answer for this
-# target's standard library, which is the whole list on Linux (ring's C code is inside the
-# archive; no dependency links a system library of its own).
-if [ -s dist/.work/linux-x86_64/native-static-libs ]; then
-  native_libs="$(cat dist/.work/linux-x86_64/native-static-libs)"
+if [ -n "${CONTRAST_PHP_MODULE:-}" ]; then
+  # A module built elsewhere (bindings/php/test-released-extension.sh: from the released
+  # tarballs): tested as it is.
+  module="$CONTRAST_PHP_MODULE"
 else
-  echo 'fn main() {}' >"$work/empty.rs"
-  native_libs="$(rustc --crate-type staticlib --crate-name empty --print native-static-libs \
-    -o "$work/empty.a" "$work/empty.rs" 2>&1 | sed -n 's/^note: native-static-libs: //p')"
-fi
-[ -n "$native_libs" ] || { echo "no native-static-libs from rustc" >&2; exit 1; }
+  # A prefix laid out like the C tarball (include/, lib/): what an agent's build points at.
+  rm -rf "$work/prefix" "$work/build"
+  mkdir -p "$work/prefix/include" "$work/prefix/lib" "$work/build"
+  cp include/contrast_auth.h "$work/prefix/include/"
+  cp target/release/libcontrast_auth.a "$work/prefix/lib/"
+  # What a static link of the library needs: rustc's own answer (--print native-static-libs).
+  # scripts/release records it per platform; without a release here, rustc's answer for this
+  # target's standard library, which is the whole list on Linux (ring's C code is inside the
+  # archive; no dependency links a system library of its own).
+  if [ -s dist/.work/linux-x86_64/native-static-libs ]; then
+    native_libs="$(cat dist/.work/linux-x86_64/native-static-libs)"
+  else
+    echo 'fn main() {}' >"$work/empty.rs"
+    native_libs="$(rustc --crate-type staticlib --crate-name empty --print native-static-libs \
+      -o "$work/empty.a" "$work/empty.rs" 2>&1 | sed -n 's/^note: native-static-libs: //p')"
+  fi
+  [ -n "$native_libs" ] || { echo "no native-static-libs from rustc" >&2; exit 1; }
 
-echo "-- phpize, configure, make (NTS, PHP $(php-config --version))"
-cp "$here"/config.m4 "$here"/*.c "$here"/*.h "$work/build/"
-(
-  cd "$work/build"
-  phpize >/dev/null
-  ./configure --with-contrast-auth="$work/prefix" --with-contrast-auth-libs="$native_libs" >configure.log
-  make -j2 CFLAGS="-g -O2 -Werror" >make.log 2>&1 || { cat make.log; exit 1; }
-)
-module="$work/build/modules/contrast_auth.so"
+  echo "-- phpize, configure, make (NTS, PHP $(php-config --version))"
+  cp "$here"/config.m4 "$here"/*.c "$here"/*.h "$work/build/"
+  (
+    cd "$work/build"
+    phpize >/dev/null
+    ./configure --with-contrast-auth="$work/prefix" --with-contrast-auth-libs="$native_libs" >configure.log
+    make -j2 CFLAGS="-g -O2 -Werror" >make.log 2>&1 || { cat make.log; exit 1; }
+  )
+  module="$work/build/modules/contrast_auth.so"
+fi
 
 echo "-- the link, the API, the arginfo"
 no_library_dependency() {
@@ -102,8 +110,10 @@ zts_compiles() {
 check "no libcontrast_auth dependency (readelf -d, ldd)" no_library_dependency
 check "only get_module exported (the library's symbols stay inside)" only_get_module_exported
 check "php --re contrast_auth lists the API" reflection_lists_the_api
-check "contrast_auth_arginfo.h is what gen_stub.php makes of the stub" "$here/gen-arginfo.sh" --check
-check "compiles with ZTS" zts_compiles
+if [ -z "${CONTRAST_PHP_MODULE:-}" ]; then
+  check "contrast_auth_arginfo.h is what gen_stub.php makes of the stub" "$here/gen-arginfo.sh" --check
+  check "compiles with ZTS" zts_compiles
+fi
 
 echo "-- .phpt tests (run-tests.php)"
 rm -rf "$work/tests"
