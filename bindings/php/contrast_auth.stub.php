@@ -5,6 +5,7 @@
  * contrast_auth_arginfo.h (php-src's build/gen_stub.php; see bindings/php/gen-arginfo.sh).
  *
  * @generate-class-entries
+ * @generate-legacy-arginfo 80100
  */
 
 namespace Contrast\Auth {

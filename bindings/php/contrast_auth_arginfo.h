@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 1825b05e101ae44ac9be5c38d09d518cb1e81d62 */
+ * Stub hash: 98bcda33240d869d8bb56532c2f94fe893b84f3f */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_Contrast_Auth_set_logger, 0, 1, IS_VOID, 0)
 	ZEND_ARG_TYPE_INFO(0, logger, IS_CALLABLE, 1)
