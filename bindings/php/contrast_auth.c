@@ -79,6 +79,13 @@ static PHP_GINIT_FUNCTION(contrast_auth)
 
 static PHP_MINIT_FUNCTION(contrast_auth)
 {
+	/* The header the extension was compiled with and the library it links must agree. */
+	if (strcmp(contrast_version(), CONTRAST_AUTH_VERSION) != 0) {
+		php_error_docref(NULL, E_CORE_WARNING,
+			"contrast_auth: compiled with contrast_auth.h %s but linked with the library %s; not loaded",
+			CONTRAST_AUTH_VERSION, contrast_version());
+		return FAILURE;
+	}
 	REGISTER_INI_ENTRIES();
 	register_contrast_auth_symbols(module_number);
 

@@ -107,12 +107,27 @@ zts_compiles() {
       "$f" -o "$work/zts-$(basename "$f" .c).o" || return 1
   done
 }
+every_header_function_used() {
+  # Every function of include/contrast_auth.h is used by the extension, but those the PHP API
+  # covers otherwise: contrast_headers_find (headers() and sign() return the whole list as an
+  # array), contrast_auth_from_environment and _with_trust (fromEnvironment() and persistent()
+  # use contrast_auth_from_environment_with_options, which does what both do and more).
+  local function missing=""
+  for function in $(sed -n 's/^[a-z_ ]*[ *]\(contrast_[a-z_]*\)(.*/\1/p' "$root/include/contrast_auth.h" | sort -u); do
+    case "$function" in
+      contrast_headers_find | contrast_auth_from_environment | contrast_auth_from_environment_with_trust) continue ;;
+    esac
+    grep -qw "$function" "$here"/*.c || missing+=" $function"
+  done
+  [ -z "$missing" ] || { echo "not used by the extension:$missing"; return 1; }
+}
 check "no libcontrast_auth dependency (readelf -d, ldd)" no_library_dependency
 check "only get_module exported (the library's symbols stay inside)" only_get_module_exported
 check "php --re contrast_auth lists the API" reflection_lists_the_api
 if [ -z "${CONTRAST_PHP_MODULE:-}" ]; then
   check "contrast_auth_arginfo.h is what gen_stub.php makes of the stub" "$here/gen-arginfo.sh" --check
   check "compiles with ZTS" zts_compiles
+  check "every function of contrast_auth.h is used (or covered, as listed)" every_header_function_used
 fi
 
 echo "-- .phpt tests (run-tests.php)"

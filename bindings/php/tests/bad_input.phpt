@@ -44,6 +44,8 @@ attempt('LF in API key', fn () => $auth->rotate(null, "KEY\nX"));
 attempt('empty user name', fn () => ContrastAuth::fromCredentials($url, '', SERVICE_KEY, API_KEY));
 attempt('empty url', fn () => ContrastAuth::fromCredentials('', USER_NAME, SERVICE_KEY, API_KEY));
 attempt('empty token', fn () => ContrastAuth::fromToken(''));
+attempt('invalid UTF-8 in user name', fn () => ContrastAuth::fromCredentials($url, "agent_\xff\xfe", SERVICE_KEY, API_KEY));
+attempt('invalid UTF-8 in API key', fn () => $auth->rotate(null, "key\xc3("));
 attempt('colon in user name', fn () => ContrastAuth::fromCredentials($url, 'a:b', SERVICE_KEY, API_KEY));
 attempt('nothing to rotate', fn () => $auth->rotate());
 attempt('empty method', fn () => $auth->sign('', $signing_url, 'application/json', ''));
@@ -90,6 +92,8 @@ LF in API key: ValueError: Contrast\Auth\ContrastAuth::rotate(): %s
 empty user name: ValueError: Contrast\Auth\ContrastAuth::fromCredentials(): %s
 empty url: ValueError: Contrast\Auth\ContrastAuth::fromCredentials(): %s
 empty token: %s: Contrast\Auth\ContrastAuth::fromToken(): %s
+invalid UTF-8 in user name: ValueError: Contrast\Auth\ContrastAuth::fromCredentials(): %s
+invalid UTF-8 in API key: ValueError: Contrast\Auth\ContrastAuth::rotate(): %s
 colon in user name: ValueError: Contrast\Auth\ContrastAuth::fromCredentials(): %s
 nothing to rotate: ValueError: Contrast\Auth\ContrastAuth::rotate(): %s
 empty method: %s: Contrast\Auth\ContrastAuth::sign(): %s
