@@ -1,5 +1,5 @@
 --TEST--
-A forged key is CredentialsRejectedException, http:// is refused before anything is sent, trust anchors from the host
+A forged key is CredentialsRejectedException, http:// is refused before anything is sent, trust anchors from the host, another error status, an unreachable server
 --FILE--
 <?php
 require __DIR__ . '/support.inc';
@@ -52,6 +52,16 @@ attempt(fn () => ContrastAuth::fromEnvironment(['']));
 attempt(fn () => ContrastAuth::fromEnvironment([$der, 42]));
 echo 'accepted by the server: ', server_stats($server)['accepted'], "\n";
 
+// Another error status (not retried), and a server that is not there (retried, then given up).
+$failing = start_test_server([], ['--require-signature', '--fault', '400']);
+configure_environment($failing);
+attempt(fn () => ContrastAuth::fromEnvironment()->send('POST', '/api/ng/agents/report', 'application/json', REPORT));
+$socket = stream_socket_server('tcp://127.0.0.1:0');
+$closed = stream_socket_get_name($socket, false);
+fclose($socket);   // a port nothing listens on
+configure_environment($server, ['URL' => "https://$closed/Contrast"]);
+attempt(fn () => ContrastAuth::fromEnvironment()->send('POST', '/api/ng/agents/report', 'application/json', REPORT));
+
 // No configuration at all.
 configure_environment($server, ['URL' => null, 'USER_NAME' => null, 'SERVICE_KEY' => null, 'API_KEY' => null]);
 attempt(fn () => ContrastAuth::fromEnvironment());
@@ -70,4 +80,6 @@ ValueError naming anchor 1: yes
 ValueError (code 0)
 TypeError (code 0)
 accepted by the server: 1
+Contrast\Auth\HttpStatusException (code 12)
+Contrast\Auth\NetworkException (code 8)
 Contrast\Auth\ConfigException (code 5)
