@@ -5,10 +5,9 @@ php-fpm with a first report sent from the master (opcache.preload) before the wo
 require __DIR__ . '/fpm.inc';
 
 $server = start_test_server();
-chmod($server['dir'], 0755);   // the CA certificate, readable by php-fpm's user
 configure_environment($server);
 $report_dir = scratch_dir();
-chmod($report_dir, 0777);
+chmod($report_dir, 0777);   // written by the master, which runs as nobody when the suite runs as root
 $report = "$report_dir/master.json";
 $preload = <<<PHP
     <?php
