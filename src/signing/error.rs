@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::signing::replay::ReplayStoreError;
+
 /// Why a request could not be signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -78,6 +80,11 @@ pub enum VerifyError {
     SignatureMismatch,
     /// Verifier options are out of range.
     InvalidOptions(&'static str),
+    /// The signature is valid but the replay store could not record its nonce (full,
+    /// unreachable, too slow, out of memory, cluster down): fail closed, never an acceptance.
+    /// Not the client's fault: it should retry later with a fresh signature (a server answers
+    /// 503 with `Retry-After`).
+    ReplayStore(ReplayStoreError),
 }
 
 impl VerifyError {
@@ -95,7 +102,14 @@ impl VerifyError {
             VerifyError::DigestMismatch => "digest_mismatch",
             VerifyError::SignatureMismatch => "signature_mismatch",
             VerifyError::InvalidOptions(_) => "invalid_options",
+            VerifyError::ReplayStore(_) => "replay_store",
         }
+    }
+
+    /// Whether the request may succeed later unchanged but for a fresh signature (the replay
+    /// store could not answer): a server answers 503, not 401.
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, VerifyError::ReplayStore(_))
     }
 }
 
@@ -117,6 +131,9 @@ impl fmt::Display for VerifyError {
             VerifyError::DigestMismatch => f.write_str("the body does not match Content-Digest"),
             VerifyError::SignatureMismatch => f.write_str("the signature does not match"),
             VerifyError::InvalidOptions(why) => write!(f, "invalid verifier options: {why}"),
+            VerifyError::ReplayStore(e) => {
+                write!(f, "replay store unavailable ({}): {e}", e.name())
+            }
         }
     }
 }

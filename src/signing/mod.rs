@@ -6,9 +6,13 @@ pub mod base;
 pub mod digest;
 pub mod error;
 pub mod key;
+pub mod key_set;
+pub mod memory_store;
 pub mod message;
 pub mod nonce;
 pub mod prepared;
+#[cfg(feature = "redis")]
+pub mod redis_store;
 pub mod replay;
 pub mod signer;
 pub mod verifier;
@@ -20,7 +24,12 @@ pub use base::{
 pub use digest::{CONTENT_DIGEST, content_digest};
 pub use error::{SignError, VerifyError};
 pub use key::{SigningKey, SigningKeyOrigin};
+pub use key_set::KeySet;
+pub use memory_store::MemoryReplayStore;
 pub use message::Message;
 pub use prepared::SigningState;
+#[cfg(feature = "redis")]
+pub use redis_store::{RedisReplayStore, RedisStoreOptions, ReplayStoreUrl};
+pub use replay::{Nonce, Recorded, ReplayStore, ReplayStoreError};
 pub use signer::{SIGNATURE, SIGNATURE_INPUT, SignatureHeaders, Signer, SignerOptions, keyid};
 pub use verifier::{ReceivedRequest, Verified, Verifier, VerifierOptions};

@@ -2,8 +2,7 @@
 //! clock tolerance, expiry, replay cache, several active keys during rotation.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::{Mutex, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
@@ -15,7 +14,9 @@ use crate::signing::base::{self, COMPONENTS, Components, TAG};
 use crate::signing::digest::{sha256, sha256_member};
 use crate::signing::error::VerifyError;
 use crate::signing::key::SigningKey;
-use crate::signing::replay::ReplayCache;
+use crate::signing::key_set::KeySet;
+use crate::signing::memory_store::MemoryReplayStore;
+use crate::signing::replay::{Nonce, Recorded, ReplayStore};
 
 /// Largest accepted clock tolerance.
 pub const MAX_TOLERANCE: Duration = Duration::from_secs(900);
@@ -49,8 +50,11 @@ pub struct ReceivedRequest<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifierOptions {
     /// How far in the future `created` may be (clock skew); default 300 s, at most 900 s.
+    /// Nonces are also kept this much longer than their signature's validity.
     pub tolerance: Duration,
-    /// How many nonces the replay cache holds: size it for twice the window's traffic.
+    /// How many nonces the in-memory replay store of [`Verifier::new`] holds: size it for the
+    /// traffic of the longest window (validity + tolerance); when it is full of live nonces,
+    /// verification fails closed with [`VerifyError::ReplayStore`].
     pub replay_capacity: usize,
 }
 
@@ -74,64 +78,104 @@ pub struct Verified {
     pub created: u64,
 }
 
-/// Verifies signed requests against a set of active keys. Thread-safe.
+/// Verifies signed requests against a set of active keys, recording accepted nonces in a
+/// [`ReplayStore`]. Thread-safe; key updates never stall verification (see [`KeySet`]).
 pub struct Verifier {
     options: VerifierOptions,
-    keys: RwLock<HashMap<String, SigningKey>>,
-    replay: Mutex<ReplayCache>,
+    keys: KeySet,
+    replay: Arc<dyn ReplayStore>,
 }
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let keys: Vec<String> = self
-            .keys
-            .read()
-            .map(|k| k.keys().cloned().collect())
-            .unwrap_or_default();
         f.debug_struct("Verifier")
             .field("options", &self.options)
-            .field("keyids", &keys)
+            .field("keys", &self.keys.len())
+            .field("replay", &self.replay)
             .finish()
     }
 }
 
+/// A label whose signature checked out, before its nonce is recorded.
+struct Checked {
+    verified: Verified,
+    nonce: Nonce,
+    expires: u64,
+}
+
 impl Verifier {
-    /// A verifier with no keys yet (see [`Verifier::set_keys`]).
+    /// A verifier with no keys yet (see [`Verifier::set_keys`]) and an in-memory replay store
+    /// of `options.replay_capacity` nonces.
     pub fn new(options: VerifierOptions) -> Result<Self, VerifyError> {
-        if options.tolerance > MAX_TOLERANCE {
-            return Err(VerifyError::InvalidOptions(
-                "the clock tolerance is at most 900 s",
-            ));
-        }
         if options.replay_capacity == 0 {
             return Err(VerifyError::InvalidOptions(
                 "the replay cache needs room for at least one nonce",
             ));
         }
+        let store = Arc::new(MemoryReplayStore::new(options.replay_capacity));
+        Self::with_replay_store(options, store)
+    }
+
+    /// A verifier with no keys yet that records nonces in `store` (e.g. a Redis store shared
+    /// by every node of a fleet). `options.replay_capacity` is not used.
+    pub fn with_replay_store(
+        options: VerifierOptions,
+        store: Arc<dyn ReplayStore>,
+    ) -> Result<Self, VerifyError> {
+        if options.tolerance > MAX_TOLERANCE {
+            return Err(VerifyError::InvalidOptions(
+                "the clock tolerance is at most 900 s",
+            ));
+        }
         Ok(Verifier {
             options,
-            keys: RwLock::new(HashMap::new()),
-            replay: Mutex::new(ReplayCache::new(options.replay_capacity)),
+            keys: KeySet::new(),
+            replay: store,
         })
     }
 
-    /// Replaces the active keys (`keyid` → key). Several during a rotation.
+    /// The options.
+    pub fn options(&self) -> VerifierOptions {
+        self.options
+    }
+
+    /// The replay store.
+    pub fn replay_store(&self) -> &Arc<dyn ReplayStore> {
+        &self.replay
+    }
+
+    /// The active keys (add, replace or remove one in O(1) there).
+    pub fn keys(&self) -> &KeySet {
+        &self.keys
+    }
+
+    /// Replaces the active keys (`keyid` → key). Several during a rotation. The new set is
+    /// built outside any lock (see [`KeySet::replace_all`]).
     pub fn set_keys(&self, keys: Vec<(String, SigningKey)>) {
-        let mut map = self.keys.write().unwrap_or_else(|p| p.into_inner());
-        *map = keys.into_iter().collect();
+        self.keys.replace_all(keys);
     }
 
     /// Replaces the active keys, each selected by its own [`SigningKey::keyid`] (the
     /// signature's `keyid` names the key; the agent is found from `Authorization`).
     pub fn set_signing_keys(&self, keys: impl IntoIterator<Item = SigningKey>) {
-        let mut map = self.keys.write().unwrap_or_else(|p| p.into_inner());
-        *map = keys
-            .into_iter()
-            .map(|key| (key.keyid().to_string(), key))
-            .collect();
+        self.keys
+            .replace_all(keys.into_iter().map(|key| (key.keyid().to_string(), key)));
     }
 
-    /// Verifies `request` at time `now` (Unix seconds). On success the nonce is recorded.
+    /// Adds or replaces one key, selected by its own keyid. O(1); verification goes on.
+    pub fn insert_key(&self, key: SigningKey) {
+        self.keys.insert(key.keyid().to_string(), key);
+    }
+
+    /// Removes the key named `keyid`; returns whether it was active. O(1).
+    pub fn remove_key(&self, keyid: &str) -> bool {
+        self.keys.remove(keyid).is_some()
+    }
+
+    /// Verifies `request` at time `now` (Unix seconds). When a signature checks out, its nonce
+    /// is recorded in the replay store (one write per request, none for a request that
+    /// fails verification); a nonce already recorded gives [`VerifyError::Replayed`] whichever
+    /// label carries it, a store that cannot answer [`VerifyError::ReplayStore`].
     pub fn verify(&self, request: &ReceivedRequest<'_>, now: u64) -> Result<Verified, VerifyError> {
         let input = request
             .signature_input
@@ -146,8 +190,9 @@ impl Verifier {
             let Some((_, mac)) = signatures.iter().find(|(l, _)| *l == entry.label) else {
                 continue;
             };
-            match self.verify_one(request, entry, mac, now) {
-                Ok(verified) => return Ok(verified),
+            match self.check_one(request, entry, mac, now) {
+                // The first label that checks out decides: its nonce is recorded, once.
+                Ok(checked) => return self.record(checked, now),
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
@@ -159,13 +204,31 @@ impl Verifier {
         }))
     }
 
-    fn verify_one(
+    /// Records the nonce of a signature that checked out until its validity plus the clock
+    /// tolerance has passed (a request is accepted through the second `expires`).
+    fn record(&self, checked: Checked, now: u64) -> Result<Verified, VerifyError> {
+        let until = checked
+            .expires
+            .saturating_add(1)
+            .saturating_add(self.options.tolerance.as_secs());
+        match self.replay.record(
+            &checked.nonce,
+            until.saturating_mul(1000),
+            now.saturating_mul(1000),
+        ) {
+            Ok(Recorded::Fresh) => Ok(checked.verified),
+            Ok(Recorded::Replayed) => Err(VerifyError::Replayed),
+            Err(e) => Err(VerifyError::ReplayStore(e)),
+        }
+    }
+
+    fn check_one(
         &self,
         request: &ReceivedRequest<'_>,
         entry: &InputEntry<'_>,
         mac: &[u8],
         now: u64,
-    ) -> Result<Verified, VerifyError> {
+    ) -> Result<Checked, VerifyError> {
         if entry.param("alg").is_some() {
             return Err(VerifyError::AlgNotAllowed);
         }
@@ -203,12 +266,10 @@ impl Verifier {
                 reason: "must be after created and within 900 s of it",
             });
         }
-        let mut keyed_mac = {
-            let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
-            keys.get(&*keyid)
-                .ok_or(VerifyError::UnknownKey)?
-                .keyed_mac()
-        };
+        let mut keyed_mac = self
+            .keys
+            .with_key(&keyid, SigningKey::keyed_mac)
+            .ok_or(VerifyError::UnknownKey)?;
         if created > now.saturating_add(self.options.tolerance.as_secs()) {
             return Err(VerifyError::FromTheFuture);
         }
@@ -248,32 +309,27 @@ impl Verifier {
         if !constant_time_eq(&expected, actual.as_ref()) {
             return Err(VerifyError::DigestMismatch);
         }
-        let forget_after = expires.saturating_add(self.options.tolerance.as_secs());
-        let fresh = self
-            .replay
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(nonce, forget_after, now);
-        if !fresh {
-            return Err(VerifyError::Replayed);
-        }
-        Ok(Verified {
-            label: entry.label.to_string(),
-            keyid: keyid.into_owned(),
-            created,
+        Ok(Checked {
+            verified: Verified {
+                label: entry.label.to_string(),
+                keyid: keyid.into_owned(),
+                created,
+            },
+            nonce,
+            expires,
         })
     }
 }
 
 /// The nonce's 16 bytes (base64url without padding, as the signer writes it).
-fn decode_nonce(nonce: &str) -> Result<u128, VerifyError> {
+fn decode_nonce(nonce: &str) -> Result<Nonce, VerifyError> {
     let malformed = VerifyError::Malformed {
         part: "nonce",
         reason: "not base64url (no padding) of 16 bytes",
     };
     let mut bytes = [0u8; 16];
     match URL_SAFE_NO_PAD.decode_slice(nonce, &mut bytes) {
-        Ok(16) if nonce.len() == 22 => Ok(u128::from_le_bytes(bytes)),
+        Ok(16) if nonce.len() == 22 => Ok(bytes),
         _ => Err(malformed),
     }
 }

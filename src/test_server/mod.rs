@@ -7,6 +7,7 @@
 //! the client's timeout. It counts connections and TLS handshakes, and how often each
 //! report id was accepted.
 
+mod accept_file;
 pub mod pki;
 pub mod proxy;
 mod request;
@@ -17,20 +18,22 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use arc_swap::ArcSwap;
 use serde::Serialize;
 
 use crate::error::ConfigError;
 use crate::secret::Secret;
-use crate::signing::{Verifier, VerifierOptions};
+use crate::signing::{ReplayStore, Verifier, VerifierOptions};
 use crate::transport::http_date;
+pub use accept_file::read_accept_file;
 use pki::{Identity, TestAuthority};
 use request::{KEPT_HEADERS, Request};
 pub use verification::AcceptedCredentials;
-use verification::{Check, KeyRing};
+use verification::{Check, KeyRing, Rejection};
 
 /// The base path of every URL the server answers (like the real server's `/Contrast`).
 pub const BASE_PATH: &str = "/Contrast";
@@ -54,6 +57,12 @@ pub struct TestServerOptions {
     /// the client's cost alone (the server then does the same work for signed and unsigned
     /// requests). Both credential layers are still checked.
     pub skip_signature_verification: bool,
+    /// Where accepted nonces are recorded (e.g. a Redis store shared by several servers);
+    /// `None`: in memory, bounded by `replay_capacity`.
+    pub replay_store: Option<Arc<dyn ReplayStore>>,
+    /// The in-memory replay store's bound when `replay_store` is `None` (0: the verifier's
+    /// default, 100,000).
+    pub replay_capacity: usize,
 }
 
 /// A fault applied to the next request (other than the statistics endpoint).
@@ -87,7 +96,7 @@ pub struct ServerStats {
     pub accepted: u64,
     /// Accepted requests whose report id had been accepted before.
     pub duplicates: u64,
-    /// Requests refused with 401.
+    /// Requests refused with 401 (replays included).
     pub rejected: u64,
     /// Of those: no matching `Authorization` (layer 1: user name and service key).
     pub rejected_service_key: u64,
@@ -95,6 +104,13 @@ pub struct ServerStats {
     pub rejected_api_key: u64,
     /// Of those: a missing or invalid signature.
     pub rejected_signature: u64,
+    /// Of those: a valid signature whose nonce was already recorded (a replay).
+    pub replayed: u64,
+    /// Requests answered 503 because the replay store could not answer (full, unreachable,
+    /// timeout, out of memory, cluster down): never accepted, to be retried.
+    pub store_errors: u64,
+    /// Times the accepted credentials were replaced ([`TestServer::set_accepted`]).
+    pub reloads: u64,
     /// Faults applied.
     pub faults: u64,
 }
@@ -135,13 +151,18 @@ struct Counters {
     rejected_service_key: AtomicU64,
     rejected_api_key: AtomicU64,
     rejected_signature: AtomicU64,
+    replayed: AtomicU64,
+    store_errors: AtomicU64,
+    reloads: AtomicU64,
     faults: AtomicU64,
 }
 
 struct Shared {
     url: String,
     options: TestServerOptions,
-    keys: RwLock<KeyRing>,
+    keys: ArcSwap<KeyRing>,
+    /// Serializes replacements of `keys` (requests never take it).
+    updating: Mutex<()>,
     verifier: Verifier,
     faults: Mutex<VecDeque<Fault>>,
     counters: Counters,
@@ -180,12 +201,24 @@ impl TestServer {
         let address = listener.local_addr()?;
         let url = format!("https://127.0.0.1:{}{BASE_PATH}", address.port());
         let keys = KeyRing::new(&url, &accepted).map_err(config_to_io)?;
-        let verifier = Verifier::new(VerifierOptions::default()).map_err(io::Error::other)?;
+        let verifier_options = VerifierOptions {
+            replay_capacity: match options.replay_capacity {
+                0 => VerifierOptions::default().replay_capacity,
+                n => n,
+            },
+            ..VerifierOptions::default()
+        };
+        let verifier = match &options.replay_store {
+            Some(store) => Verifier::with_replay_store(verifier_options, store.clone()),
+            None => Verifier::new(verifier_options),
+        }
+        .map_err(io::Error::other)?;
         verifier.set_signing_keys(keys.verifier_keys());
         let shared = Arc::new(Shared {
             url,
             options,
-            keys: RwLock::new(keys),
+            keys: ArcSwap::from_pointee(keys),
+            updating: Mutex::new(()),
             verifier,
             faults: Mutex::new(VecDeque::new()),
             counters: Counters::default(),
@@ -238,12 +271,20 @@ impl TestServer {
         self.authority.issue_client(common_name)
     }
 
-    /// Replaces the accepted credentials (give two sets during a rotation).
+    /// Replaces the accepted credentials (give two sets during a rotation). The new set is
+    /// built without blocking requests, the verifier gains the new keys one by one, the set is
+    /// swapped in, then the keys no longer accepted are removed.
     pub fn set_accepted(&self, accepted: &[AcceptedCredentials]) -> Result<(), ConfigError> {
-        let ring = KeyRing::new(&self.shared.url, accepted)?;
-        let mut keys = self.shared.keys.write().unwrap_or_else(|p| p.into_inner());
-        self.shared.verifier.set_signing_keys(ring.verifier_keys());
-        *keys = ring;
+        let ring = Arc::new(KeyRing::new(&self.shared.url, accepted)?);
+        let _one_at_a_time = self
+            .shared
+            .updating
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let old = self.shared.keys.load_full();
+        ring.update_verifier(&old, &self.shared.verifier);
+        self.shared.keys.store(ring);
+        self.shared.counters.reloads.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -319,6 +360,9 @@ impl Shared {
             rejected_service_key: get(&c.rejected_service_key),
             rejected_api_key: get(&c.rejected_api_key),
             rejected_signature: get(&c.rejected_signature),
+            replayed: get(&c.replayed),
+            store_errors: get(&c.store_errors),
+            reloads: get(&c.reloads),
             faults: get(&c.faults),
         }
     }
@@ -640,7 +684,7 @@ fn handle(shared: &Shared, tls: &mut TlsStream, request: Request) -> io::Result<
             Fault::Delay(delay) => std::thread::sleep(delay),
         }
     }
-    let check = shared.keys.read().unwrap_or_else(|p| p.into_inner()).check(
+    let check = shared.keys.load().check(
         &request,
         &shared.verifier,
         shared.now(),
@@ -671,6 +715,42 @@ fn handle(shared: &Shared, tls: &mut TlsStream, request: Request) -> io::Result<
             }));
             shared.record(record);
             write_response(tls, 200, &[], &body, cut_in_half, shared.now())?;
+            Ok(!cut_in_half)
+        }
+        Check::Unavailable(error) => {
+            shared.counters.store_errors.fetch_add(1, Ordering::Relaxed);
+            let text = error.to_string();
+            record.status = 503;
+            record.rejection = Some(text.clone());
+            shared.record(record);
+            let body = json(&serde_json::json!({
+                "success": false,
+                "messages": ["Service temporarily unavailable"],
+                "reason": text,
+            }));
+            let retry_after = [("Retry-After", "1".to_string())];
+            write_response(tls, 503, &retry_after, &body, cut_in_half, shared.now())?;
+            Ok(!cut_in_half)
+        }
+        Check::Replayed => {
+            shared.counters.rejected.fetch_add(1, Ordering::Relaxed);
+            shared
+                .counters
+                .rejected_signature
+                .fetch_add(1, Ordering::Relaxed);
+            shared.counters.replayed.fetch_add(1, Ordering::Relaxed);
+            let text =
+                Rejection::Signature(crate::signing::VerifyError::Replayed.to_string()).to_string();
+            record.status = 401;
+            record.rejection = Some(text.clone());
+            shared.record(record);
+            let body = json(&serde_json::json!({
+                "success": false,
+                "messages": ["Authentication failed"],
+                "reason": text,
+                "replayed": true,
+            }));
+            write_response(tls, 401, &[], &body, cut_in_half, shared.now())?;
             Ok(!cut_in_half)
         }
         Check::Rejected(reason) => {

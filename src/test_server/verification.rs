@@ -1,5 +1,6 @@
 //! The test server's checks: both credential layers, then the report signature.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::request::Request;
@@ -7,7 +8,8 @@ use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::headers::HeaderOptions;
 use crate::secret::{Secret, constant_time_eq};
-use crate::signing::{ReceivedRequest, SigningKey, Verifier};
+use crate::signing::digest::sha256;
+use crate::signing::{ReceivedRequest, SigningKey, Verifier, VerifyError};
 use crate::store::Snapshot;
 
 /// One set of credentials the server accepts.
@@ -80,16 +82,28 @@ impl fmt::Display for Rejection {
 pub(super) enum Check {
     Accepted,
     Rejected(Rejection),
+    /// The signature checked out but it was a replay (a [`Check::Rejected`] kind, counted apart).
+    Replayed,
+    /// The replay store could not answer: 503 with `Retry-After`, never an acceptance.
+    Unavailable(VerifyError),
 }
 
-/// The accepted credentials with their header values and signing keys computed.
+/// The hash-map key of an `Authorization` value: its SHA-256 (the map holds no secret text,
+/// and the values found are still compared in constant time).
+fn lookup_key(authorization: &str) -> [u8; 32] {
+    sha256(authorization.as_bytes())
+}
+
+/// The accepted credentials with their header values and signing keys computed, found by
+/// their `Authorization` value in O(1). Immutable: a new ring replaces it whole.
 pub(super) struct KeyRing {
-    snapshots: Vec<Snapshot>,
+    by_authorization: HashMap<[u8; 32], Vec<Snapshot>>,
 }
 
 impl KeyRing {
     pub(super) fn new(url: &str, accepted: &[AcceptedCredentials]) -> Result<Self, ConfigError> {
-        let mut snapshots = Vec::with_capacity(accepted.len());
+        let mut by_authorization: HashMap<[u8; 32], Vec<Snapshot>> =
+            HashMap::with_capacity(accepted.len());
         for a in accepted {
             let credentials = Credentials::new(
                 url,
@@ -97,17 +111,47 @@ impl KeyRing {
                 a.service_key.expose_secret(),
                 a.api_key.expose_secret(),
             )?;
-            snapshots.push(Snapshot::new(credentials, HeaderOptions::default(), 0));
+            let snapshot = Snapshot::new(credentials, HeaderOptions::default(), 0);
+            let key = lookup_key(snapshot.headers().authorization().expose_secret());
+            let same = by_authorization.entry(key).or_default();
+            if !same.iter().any(|s| s.keyid() == snapshot.keyid()) {
+                same.push(snapshot);
+            }
         }
-        Ok(KeyRing { snapshots })
+        Ok(KeyRing { by_authorization })
     }
 
     /// The verifier's keys: one per accepted set, selected by their keyid.
     pub(super) fn verifier_keys(&self) -> Vec<SigningKey> {
-        self.snapshots
-            .iter()
+        self.by_authorization
+            .values()
+            .flatten()
             .map(|s| s.signing_key().duplicate())
             .collect()
+    }
+
+    /// The keyids of every accepted set.
+    pub(super) fn keyids(&self) -> HashSet<String> {
+        self.by_authorization
+            .values()
+            .flatten()
+            .map(|s| s.keyid().to_string())
+            .collect()
+    }
+
+    /// Makes `verifier`'s keys those of `self`, given those of `old`: the new keys are added
+    /// one by one, then the gone ones removed (each O(1); verification goes on meanwhile).
+    pub(super) fn update_verifier(&self, old: &KeyRing, verifier: &Verifier) {
+        let before = old.keyids();
+        let now = self.keyids();
+        for snapshot in self.by_authorization.values().flatten() {
+            if !before.contains(snapshot.keyid()) {
+                verifier.insert_key(snapshot.signing_key().duplicate());
+            }
+        }
+        for gone in before.difference(&now) {
+            verifier.remove_key(gone);
+        }
     }
 
     pub(super) fn check(
@@ -120,8 +164,10 @@ impl KeyRing {
     ) -> Check {
         let authorization = request.header("authorization").unwrap_or_default();
         let layer_one: Vec<&Snapshot> = self
-            .snapshots
-            .iter()
+            .by_authorization
+            .get(&lookup_key(authorization))
+            .into_iter()
+            .flatten()
             .filter(|s| {
                 constant_time_eq(
                     s.headers().authorization().expose_secret().as_bytes(),
@@ -179,6 +225,8 @@ impl KeyRing {
             Ok(_) => Check::Rejected(Rejection::Signature(
                 "signed with a key other than the one of the credentials sent".into(),
             )),
+            Err(VerifyError::Replayed) => Check::Replayed,
+            Err(e) if e.is_temporary() => Check::Unavailable(e),
             Err(e) => Check::Rejected(Rejection::Signature(e.to_string())),
         }
     }

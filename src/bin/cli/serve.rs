@@ -1,11 +1,19 @@
 //! `contrast-auth test-server`: the crate's loopback HTTPS test server, for other languages'
 //! tests. Prints one JSON line `{"url":...,"ca_file":...}` and serves until stdin is closed.
+//! As a fleet node it shares its replay store (`--replay-store redis-cluster://...`) and
+//! re-reads `--accept-file` on `SIGHUP`.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
 
+use contrast_auth::signing::{RedisReplayStore, RedisStoreOptions, ReplayStore, ReplayStoreUrl};
 use contrast_auth::test_server::proxy::ConnectProxy;
-use contrast_auth::test_server::{Fault, TestServer, TestServerOptions, parse_accepted};
+use contrast_auth::test_server::{
+    AcceptedCredentials, Fault, TestServer, TestServerOptions, parse_accepted, read_accept_file,
+};
 
 use super::Exit;
 
@@ -14,8 +22,31 @@ use super::Exit;
 pub struct ServeArgs {
     /// Credentials to accept, `USER:SERVICE_KEY:API_KEY` (repeat for several, e.g. during a
     /// rotation).
-    #[arg(long, value_name = "USER:SERVICE_KEY:API_KEY", required = true)]
+    #[arg(
+        long,
+        value_name = "USER:SERVICE_KEY:API_KEY",
+        required_unless_present = "accept_file"
+    )]
     accept: Vec<String>,
+    /// Credentials to accept, one `USER:SERVICE_KEY:API_KEY` per line (`#` comments and blank
+    /// lines skipped); re-read on `SIGHUP`, the changed entries swapped in without blocking
+    /// requests. Combinable with `--accept`.
+    #[arg(long, value_name = "PATH")]
+    accept_file: Option<PathBuf>,
+    /// Where accepted nonces are recorded: `memory`, `redis://HOST:PORT[/DB]`, `rediss://...`,
+    /// or `redis-cluster://HOST:PORT,HOST:PORT,...` (`rediss-cluster://` with TLS). Shared by
+    /// every node of a fleet; when it cannot answer, signed reports get 503 with `Retry-After`.
+    #[arg(long, value_name = "URL", default_value = "memory")]
+    replay_store: String,
+    /// The memory replay store's bound: when it holds this many live nonces, signed reports
+    /// get 503 (never an eviction of a live nonce).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100_000,
+        value_parser = clap::value_parser!(u64).range(1..=(u32::MAX as u64))
+    )]
+    replay_capacity: u64,
     /// Where to write the CA certificate (PEM) that clients must trust.
     #[arg(long, value_name = "PATH")]
     ca_out: PathBuf,
@@ -47,19 +78,25 @@ pub struct ServeArgs {
 
 /// Runs `test-server`.
 pub fn run(args: ServeArgs) -> Exit {
-    let mut accepted = Vec::with_capacity(args.accept.len());
-    for spec in &args.accept {
-        match parse_accepted(spec) {
-            Ok(a) => accepted.push(a),
-            Err(reason) => {
-                eprintln!("contrast-auth: invalid --accept: {reason}");
-                return Exit::Usage;
-            }
+    let accepted = match read_accepted(&args.accept, args.accept_file.as_deref()) {
+        Ok(accepted) => accepted,
+        Err(message) => {
+            eprintln!("contrast-auth: {message}");
+            return Exit::Usage;
         }
-    }
+    };
+    let replay_store = match replay_store(&args.replay_store) {
+        Ok(store) => store,
+        Err(message) => {
+            eprintln!("contrast-auth: invalid --replay-store: {message}");
+            return Exit::Usage;
+        }
+    };
     let options = TestServerOptions {
         require_client_certificate: args.require_client_cert,
         require_signature: args.require_signature,
+        replay_store,
+        replay_capacity: args.replay_capacity as usize,
         ..TestServerOptions::default()
     };
     let server = match TestServer::start(accepted, options) {
@@ -143,14 +180,109 @@ pub fn run(args: ServeArgs) -> Exit {
         return Exit::Usage;
     }
     drop(stdout);
-    // Serve until stdin reaches end of file (the parent closed it or exited).
-    let mut sink = [0u8; 1024];
-    let mut stdin = std::io::stdin().lock();
-    while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+    // Serve until stdin reaches end of file (the parent closed it or exited); on SIGHUP,
+    // re-read the accept file.
+    let (eof_tx, eof_rx) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let mut sink = [0u8; 1024];
+        let mut stdin = std::io::stdin().lock();
+        while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+        let _ = eof_tx.send(());
+    });
+    let hangups = hangup::install();
+    while let Err(mpsc::RecvTimeoutError::Timeout) = eof_rx.recv_timeout(Duration::from_millis(20))
+    {
+        if hangups.take() {
+            match read_accepted(&args.accept, args.accept_file.as_deref()) {
+                Ok(accepted) => {
+                    if let Err(e) = server.set_accepted(&accepted) {
+                        eprintln!("contrast-auth test-server: reload refused: {e}");
+                    }
+                }
+                Err(message) => {
+                    eprintln!(
+                        "contrast-auth test-server: reload refused, keeping the accepted set: {message}"
+                    )
+                }
+            }
+        }
+    }
     let stats = server.stats();
     eprintln!(
-        "contrast-auth test-server: {} request(s), {} accepted, {} rejected, {} TLS handshake(s)",
-        stats.requests, stats.accepted, stats.rejected, stats.tls_handshakes
+        "contrast-auth test-server: {} request(s), {} accepted, {} rejected, {} replayed, {} store_errors, {} TLS handshake(s)",
+        stats.requests,
+        stats.accepted,
+        stats.rejected,
+        stats.replayed,
+        stats.store_errors,
+        stats.tls_handshakes
     );
     Exit::Ok
+}
+
+/// The credentials of `--accept` and `--accept-file`.
+fn read_accepted(
+    specs: &[String],
+    file: Option<&Path>,
+) -> Result<Vec<AcceptedCredentials>, String> {
+    let mut accepted = Vec::with_capacity(specs.len());
+    for spec in specs {
+        accepted
+            .push(parse_accepted(spec).map_err(|reason| format!("invalid --accept: {reason}"))?);
+    }
+    if let Some(path) = file {
+        let from_file =
+            read_accept_file(path).map_err(|reason| format!("invalid --accept-file: {reason}"))?;
+        accepted.extend(from_file);
+    }
+    Ok(accepted)
+}
+
+/// The replay store `--replay-store` names, connected and answering (`None`: in memory).
+fn replay_store(value: &str) -> Result<Option<Arc<dyn ReplayStore>>, String> {
+    let url = ReplayStoreUrl::parse(value)?;
+    if url == ReplayStoreUrl::Memory {
+        return Ok(None);
+    }
+    let store = RedisReplayStore::connect(&url, RedisStoreOptions::default())
+        .map_err(|e| format!("cannot use the store: {e}"))?;
+    Ok(Some(Arc::new(store)))
+}
+
+/// `SIGHUP` as a flag (a signal handler may only store an atomic).
+mod hangup {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static RECEIVED: AtomicBool = AtomicBool::new(false);
+
+    /// Whether `SIGHUP` arrived since the last call.
+    pub struct Hangups;
+
+    impl Hangups {
+        pub fn take(&self) -> bool {
+            RECEIVED.swap(false, Ordering::SeqCst)
+        }
+    }
+
+    #[cfg(unix)]
+    extern "C" fn on_hangup(_: libc::c_int) {
+        RECEIVED.store(true, Ordering::SeqCst);
+    }
+
+    /// Installs the handler (on Unix; elsewhere there is no `SIGHUP`).
+    pub fn install() -> Hangups {
+        #[cfg(unix)]
+        {
+            // SAFETY: the handler only stores an atomic (async-signal-safe); the sigaction
+            // structure is zero-initialized, then its handler and an empty mask set.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = on_hangup as extern "C" fn(libc::c_int) as usize;
+                action.sa_flags = libc::SA_RESTART;
+                libc::sigemptyset(&mut action.sa_mask);
+                libc::sigaction(libc::SIGHUP, &action, std::ptr::null_mut());
+            }
+        }
+        Hangups
+    }
 }
