@@ -51,3 +51,12 @@ write("url_fast_path", urls)
 for target in ("verifier", "sign_mutate", "c_abi"):
     write(target, structured)
 print(f"seed corpora written under {root}", file=sys.stderr)
+
+# fleet_inputs: first byte even = a --replay-store URL, odd = an --accept-file.
+write("fleet_inputs", [
+    b"\x00memory", b"\x00redis://127.0.0.1:6379/0", b"\x00rediss://u@h.example:6380",
+    b"\x00redis-cluster://127.0.0.1:7000,127.0.0.1:7001,[::1]:7002",
+    b"\x00rediss-cluster://user@h1:7000,h2:7000", b"\x00redis://h:1?x=y", b"\x00redis-cluster://h",
+    b"\x01# agents\n\nagent-1@org:SVC-1:API-1\r\nagent-2:SVC-2:API:2\n",
+    b"\x01bad line\n", b"\x01a:b:\n", b"\x01a:\xff:c\n", b"\x01 \t# c\n\t a:b:c \n",
+])

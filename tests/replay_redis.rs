@@ -71,7 +71,19 @@ fn standalone_fresh_replayed_expired_and_ttl_edges() {
     let Some(url) = redis_env("CONTRAST_TEST_REDIS") else {
         return;
     };
-    let store = connect(&url);
+    for batching in [true, false] {
+        let options = RedisStoreOptions {
+            batching,
+            ..options()
+        };
+        let store =
+            RedisReplayStore::connect(&ReplayStoreUrl::parse(&url).unwrap(), options).unwrap();
+        fresh_replayed_expired(&url, &store);
+    }
+}
+
+fn fresh_replayed_expired(url: &str, store: &RedisReplayStore) {
+    let url = url.to_string();
     let now = now_ms();
     let a = nonce(1);
     assert_eq!(store.record(&a, now + 60_000, now), Ok(Recorded::Fresh));
@@ -92,6 +104,36 @@ fn standalone_fresh_replayed_expired_and_ttl_edges() {
         Ok(Recorded::Fresh)
     );
     assert_eq!(pttl(port_of(&url), &store, &b), -2);
+}
+
+/// Many threads recording the same nonces at once (batched, on both kinds of store): each
+/// nonce is fresh exactly once.
+#[test]
+fn concurrent_records_of_one_nonce_give_one_fresh() {
+    let (Some(url), Some(seeds)) = (
+        redis_env("CONTRAST_TEST_REDIS"),
+        redis_env("CONTRAST_TEST_REDIS_CLUSTER"),
+    ) else {
+        return;
+    };
+    for url in [url, cluster_url(&seeds)] {
+        let store = Arc::new(connect(&url));
+        let now = now_ms();
+        let nonces: Arc<Vec<Nonce>> = Arc::new((0..100).map(nonce).collect());
+        let fresh: usize = (0..16)
+            .map(|_| {
+                let (store, nonces) = (store.clone(), nonces.clone());
+                std::thread::spawn(move || {
+                    nonces
+                        .iter()
+                        .filter(|n| store.record(n, now + 60_000, now) == Ok(Recorded::Fresh))
+                        .count()
+                })
+            })
+            .map(|t| t.join().unwrap())
+            .sum();
+        assert_eq!(fresh, 100, "{url}");
+    }
 }
 
 #[test]

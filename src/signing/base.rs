@@ -319,7 +319,7 @@ pub fn trim_ows<'v>(name: &'static str, value: &'v str) -> Result<&'v str, SignE
 
 /// A component value may not contain CR, LF or other control characters (they would
 /// break the line structure of the base, and are not valid in HTTP anyway).
-fn check_value(name: &'static str, value: &str) -> Result<(), SignError> {
+pub(crate) fn check_value(name: &'static str, value: &str) -> Result<(), SignError> {
     // Printable ASCII (the usual case) is checked byte-wise; anything else char-wise.
     let printable_ascii = value.bytes().all(|b| matches!(b, b' '..=b'~'));
     if !printable_ascii && value.chars().any(|c| c.is_control()) {

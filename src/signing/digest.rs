@@ -48,6 +48,11 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
 /// The SHA-256 bytes of a `Content-Digest` header value, if it has a well-formed
 /// `sha-256` member (other algorithms may be listed too and are ignored).
 pub fn sha256_member(header: &str) -> Option<Vec<u8>> {
+    sha256_member_bytes(header).map(|bytes| bytes.to_vec())
+}
+
+/// [`sha256_member`] without an allocation.
+pub fn sha256_member_bytes(header: &str) -> Option<[u8; 32]> {
     for member in header.split(',') {
         // Only OWS (SP, HTAB) surrounds a member (RFC 8941); NBSP or NEL is not stripped.
         let member = member.trim_matches([' ', '\t']);
@@ -55,8 +60,15 @@ pub fn sha256_member(header: &str) -> Option<Vec<u8>> {
             continue;
         };
         let inner = value.strip_prefix(':')?.strip_suffix(':')?;
-        let bytes = STANDARD.decode(inner).ok()?;
-        return (bytes.len() == 32).then_some(bytes);
+        // 32 bytes are 44 base64 characters; anything else is not a SHA-256.
+        if inner.len() != 44 {
+            return None;
+        }
+        let mut bytes = [0u8; 33];
+        return match STANDARD.decode_slice(inner, &mut bytes) {
+            Ok(32) => bytes[..32].try_into().ok(),
+            _ => None,
+        };
     }
     None
 }

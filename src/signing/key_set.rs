@@ -7,16 +7,128 @@
 //! any lock, then swaps the shards in one by one (each swap is a pointer exchange) and frees
 //! the old ones after the lock is released. So no verification ever waits for more than a
 //! single map operation, whatever the number of keys.
+//!
+//! Each entry is a [`VerifierKey`]: the key and, like the signer's
+//! [`SigningState`](crate::signing::SigningState), the HMAC states after the key and the first
+//! five lines of the signature base of the last request targets verified with it (agents
+//! report to a few endpoints, again and again).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use arc_swap::ArcSwapOption;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::signing::base::{self, UrlComponents};
 use crate::signing::key::SigningKey;
+
+/// How many request targets each key keeps prepared.
+pub const PREPARED_TARGETS: usize = 2;
+
+/// An active key and its prepared request targets.
+pub struct VerifierKey {
+    key: SigningKey,
+    targets: [ArcSwapOption<PreparedTarget>; PREPARED_TARGETS],
+    next_slot: AtomicUsize,
+}
+
+/// A request target as received, and the HMAC state after the key and its base lines.
+struct PreparedTarget {
+    method: String,
+    authority: String,
+    path: String,
+    query: Option<String>,
+    content_type: String,
+    mac: Hmac<Sha256>,
+}
+
+/// The covered components that make up the first five lines of the base, as received.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// `@method`.
+    pub method: &'a str,
+    /// `Host` as received (normalized when the lines are built).
+    pub authority: &'a str,
+    /// `@path`.
+    pub path: &'a str,
+    /// `@query`.
+    pub query: Option<&'a str>,
+    /// `Content-Type` as received.
+    pub content_type: &'a str,
+}
+
+/// Why the base lines of a target cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetError {
+    /// `Host` is malformed (see `normalize`'s error).
+    Authority(crate::signing::VerifyError),
+    /// A component holds a control character.
+    Component,
+}
+
+impl VerifierKey {
+    fn new(key: SigningKey) -> Self {
+        VerifierKey {
+            key,
+            targets: Default::default(),
+            next_slot: AtomicUsize::new(0),
+        }
+    }
+
+    /// The key.
+    pub fn key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    /// An HMAC state keyed with this key that has absorbed the base lines of `target` (a copy
+    /// of a prepared one when the same target was verified with this key lately).
+    /// `normalize` turns the received `Host` into `@authority`.
+    pub fn target_mac(
+        &self,
+        target: &Target<'_>,
+        normalize: impl FnOnce(&str) -> Result<Cow<'_, str>, crate::signing::VerifyError>,
+    ) -> Result<Hmac<Sha256>, TargetError> {
+        for slot in &self.targets {
+            if let Some(prepared) = slot.load().as_ref()
+                && prepared.path == target.path
+                && prepared.authority == target.authority
+                && prepared.query.as_deref() == target.query
+                && prepared.content_type == target.content_type
+                && prepared.method == target.method
+            {
+                return Ok(prepared.mac.clone());
+            }
+        }
+        let authority = normalize(target.authority).map_err(TargetError::Authority)?;
+        let url = UrlComponents {
+            authority,
+            path: Cow::Borrowed(target.path),
+            query: target.query.map(Cow::Borrowed),
+        };
+        let lines = base::target_lines(target.method, &url, target.content_type)
+            .map_err(|_| TargetError::Component)?;
+        let mut mac = self.key.keyed_mac();
+        mac.update(lines.as_bytes());
+        let slot = self.next_slot.fetch_add(1, Ordering::Relaxed) % PREPARED_TARGETS;
+        self.targets[slot].store(Some(Arc::new(PreparedTarget {
+            method: target.method.to_string(),
+            authority: target.authority.to_string(),
+            path: target.path.to_string(),
+            query: target.query.map(str::to_string),
+            content_type: target.content_type.to_string(),
+            mac: mac.clone(),
+        })));
+        Ok(mac)
+    }
+}
 
 /// How many shards the key map has (a power of two).
 pub const SHARDS: usize = 256;
 
-type Shard = HashMap<String, SigningKey>;
+type Shard = HashMap<String, Arc<VerifierKey>>;
 
 /// Active keys by keyid (see the module documentation).
 pub struct KeySet {
@@ -66,7 +178,12 @@ impl KeySet {
 
     /// Runs `f` on the key named `keyid`, if active (under its shard's read lock).
     pub fn with_key<T>(&self, keyid: &str, f: impl FnOnce(&SigningKey) -> T) -> Option<T> {
-        self.read(keyid).get(keyid).map(f)
+        self.read(keyid).get(keyid).map(|entry| f(&entry.key))
+    }
+
+    /// The entry of the key named `keyid`, if active.
+    pub fn get(&self, keyid: &str) -> Option<Arc<VerifierKey>> {
+        self.read(keyid).get(keyid).cloned()
     }
 
     /// Whether `keyid` is active.
@@ -75,13 +192,14 @@ impl KeySet {
     }
 
     /// Adds or replaces one key under `keyid`; returns the key it replaced. O(1).
-    pub fn insert(&self, keyid: String, key: SigningKey) -> Option<SigningKey> {
-        let old = self.write(&keyid).insert(keyid, key);
+    pub fn insert(&self, keyid: String, key: SigningKey) -> Option<Arc<VerifierKey>> {
+        let entry = Arc::new(VerifierKey::new(key));
+        let old = self.write(&keyid).insert(keyid, entry);
         old // dropped (zeroized) by the caller, after the lock is released
     }
 
     /// Removes one key; returns it. O(1).
-    pub fn remove(&self, keyid: &str) -> Option<SigningKey> {
+    pub fn remove(&self, keyid: &str) -> Option<Arc<VerifierKey>> {
         let old = self.write(keyid).remove(keyid);
         old
     }
@@ -91,7 +209,7 @@ impl KeySet {
     pub fn replace_all(&self, keys: impl IntoIterator<Item = (String, SigningKey)>) {
         let mut fresh: Vec<Shard> = (0..SHARDS).map(|_| Shard::new()).collect();
         for (keyid, key) in keys {
-            fresh[shard_of(&keyid)].insert(keyid, key);
+            fresh[shard_of(&keyid)].insert(keyid, Arc::new(VerifierKey::new(key)));
         }
         for (slot, new) in self.shards.iter().zip(fresh) {
             let old = std::mem::replace(&mut *slot.write().unwrap_or_else(|p| p.into_inner()), new);

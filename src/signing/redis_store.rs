@@ -14,7 +14,10 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use redis::{ConnectionLike, RedisError, ServerErrorKind};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+
+use redis::{ConnectionLike, RedisError, ServerErrorKind, Value};
 
 use crate::signing::replay::{Nonce, Recorded, ReplayStore, ReplayStoreError, time_to_keep_ms};
 
@@ -157,6 +160,10 @@ pub struct RedisStoreOptions {
     /// The `WAIT` timeout (default 100 ms); fewer acknowledgements in time fail closed. It is
     /// added to the command timeout for the reply of `WAIT`.
     pub wait_timeout: Duration,
+    /// Gather concurrent calls into one pipeline (default true): two threads send whatever is
+    /// waiting as one batch of `SET`s (one `WAIT` per batch), so a node under load makes one
+    /// round trip for many requests. An error of a batch is every waiting call's error.
+    pub batching: bool,
 }
 
 impl RedisStoreOptions {
@@ -179,6 +186,7 @@ impl Default for RedisStoreOptions {
             pool_size: 64,
             wait_replicas: 0,
             wait_timeout: Duration::from_millis(100),
+            batching: true,
         }
     }
 }
@@ -256,17 +264,57 @@ enum Backend {
 
 /// Nonces in Redis or a Redis Cluster, shared by a fleet (see the module documentation).
 pub struct RedisReplayStore {
+    inner: Arc<Inner>,
+    /// The threads sending batches (with [`RedisStoreOptions::batching`]).
+    workers: Vec<JoinHandle<()>>,
+}
+
+struct Inner {
     backend: Backend,
     options: RedisStoreOptions,
     shown: String,
+    queue: Mutex<Queue>,
+    queued: Condvar,
 }
+
+/// Requests waiting for a batch.
+#[derive(Default)]
+struct Queue {
+    waiting: Vec<Arc<Waiting>>,
+    closing: bool,
+}
+
+/// One `record` call waiting for its batch's answer.
+struct Waiting {
+    key: String,
+    keep_ms: u64,
+    outcome: Mutex<Option<Result<Recorded, ReplayStoreError>>>,
+    answered: Condvar,
+}
+
+/// Most `SET`s in one batch.
+const MAX_BATCH: usize = 256;
 
 impl fmt::Debug for RedisReplayStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisReplayStore")
-            .field("url", &self.shown)
-            .field("options", &self.options)
+            .field("url", &self.inner.shown)
+            .field("options", &self.inner.options)
             .finish()
+    }
+}
+
+impl Drop for RedisReplayStore {
+    fn drop(&mut self) {
+        self.inner
+            .queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .closing = true;
+        self.inner.queued.notify_all();
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
     }
 }
 
@@ -368,25 +416,44 @@ impl RedisReplayStore {
                 Backend::Cluster(pool_builder(&options).build_unchecked(Cluster { client }))
             }
         };
-        Ok(RedisReplayStore {
+        let workers = if options.batching { 2 } else { 0 };
+        let inner = Arc::new(Inner {
             backend,
             options,
             shown,
-        })
+            queue: Mutex::new(Queue::default()),
+            queued: Condvar::new(),
+        });
+        let workers = (0..workers)
+            .map(|i| {
+                let inner = inner.clone();
+                std::thread::Builder::new()
+                    .name(format!("replay-store-batch-{i}"))
+                    .spawn(move || inner.send_batches())
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("cannot start the batch threads: {}", e.kind()))?;
+        Ok(RedisReplayStore { inner, workers })
     }
 
     /// The store's address, password redacted.
     pub fn url(&self) -> &str {
-        &self.shown
+        &self.inner.shown
     }
 
     /// The settings.
     pub fn options(&self) -> &RedisStoreOptions {
-        &self.options
+        &self.inner.options
     }
 
     /// Checks that the store answers.
     pub fn ping(&self) -> Result<(), ReplayStoreError> {
+        self.inner.ping()
+    }
+}
+
+impl Inner {
+    fn ping(&self) -> Result<(), ReplayStoreError> {
         let ping = redis::cmd("PING");
         match &self.backend {
             Backend::Standalone(pool) => {
@@ -434,13 +501,151 @@ impl ReplayStore for RedisReplayStore {
         until_ms: u64,
         now_ms: u64,
     ) -> Result<Recorded, ReplayStoreError> {
-        let key = self.key(nonce);
+        let key = self.inner.key(nonce);
+        let keep_ms = time_to_keep_ms(until_ms, now_ms);
+        if self.workers.is_empty() {
+            return self.inner.record_one(&key, keep_ms);
+        }
+        let waiting = Arc::new(Waiting {
+            key,
+            keep_ms,
+            outcome: Mutex::new(None),
+            answered: Condvar::new(),
+        });
+        self.inner
+            .queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .waiting
+            .push(waiting.clone());
+        self.inner.queued.notify_one();
+        // A batch is answered within its timeouts; past them (and a margin) this call gives
+        // up: the nonce may still be recorded, the request is refused (never accepted).
+        let limit = self.inner.options.connection_timeout
+            + self.inner.options.read_timeout()
+            + Duration::from_secs(1);
+        let outcome = waiting.outcome.lock().unwrap_or_else(|p| p.into_inner());
+        let (mut outcome, _) = waiting
+            .answered
+            .wait_timeout_while(outcome, limit, |o| o.is_none())
+            .unwrap_or_else(|p| p.into_inner());
+        outcome.take().unwrap_or(Err(ReplayStoreError::Timeout))
+    }
+}
+
+impl Inner {
+    /// A batch thread: takes whatever is waiting (up to [`MAX_BATCH`]), sends it as one
+    /// pipeline, answers each waiting call; until the store is dropped.
+    fn send_batches(&self) {
+        loop {
+            let batch: Vec<Arc<Waiting>> = {
+                let queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+                let mut queue = self
+                    .queued
+                    .wait_while(queue, |q| q.waiting.is_empty() && !q.closing)
+                    .unwrap_or_else(|p| p.into_inner());
+                if queue.waiting.is_empty() {
+                    return; // closing
+                }
+                let take = queue.waiting.len().min(MAX_BATCH);
+                queue.waiting.drain(..take).collect()
+            };
+            let outcomes = self.record_batch(&batch);
+            for (waiting, outcome) in batch.iter().zip(outcomes) {
+                *waiting.outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+                waiting.answered.notify_one();
+            }
+        }
+    }
+
+    /// One pipeline of `SET ... NX PX` (and one `WAIT` for the whole batch when asked).
+    fn record_batch(&self, batch: &[Arc<Waiting>]) -> Vec<Result<Recorded, ReplayStoreError>> {
+        let all = |e: ReplayStoreError| vec![Err(e); batch.len()];
+        let replies: Result<(Vec<Value>, Option<u32>), ReplayStoreError> = match &self.backend {
+            Backend::Standalone(pool) => {
+                let Ok(mut pooled) = pool.get() else {
+                    return all(ReplayStoreError::Unreachable);
+                };
+                let mut pipe = redis::pipe();
+                pipe.ignore_errors();
+                for w in batch {
+                    pipe.cmd("SET")
+                        .arg(&w.key)
+                        .arg(1)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(w.keep_ms);
+                }
+                if self.options.wait_replicas > 0 {
+                    pipe.cmd("WAIT")
+                        .arg(self.options.wait_replicas)
+                        .arg(self.options.wait_timeout.as_millis() as u64);
+                }
+                run(&mut pooled, |c| pipe.query::<Vec<Value>>(c)).map(|mut values| {
+                    let acknowledged = (self.options.wait_replicas > 0)
+                        .then(|| values.pop())
+                        .flatten()
+                        .map(|v| match v {
+                            Value::Int(n) => u32::try_from(n).unwrap_or(0),
+                            _ => 0,
+                        });
+                    (values, acknowledged)
+                })
+            }
+            Backend::Cluster(pool) => {
+                let Ok(mut pooled) = pool.get() else {
+                    return all(ReplayStoreError::Unreachable);
+                };
+                let mut pipe = redis::cluster::cluster_pipe();
+                for w in batch {
+                    pipe.cmd("SET")
+                        .arg(&w.key)
+                        .arg(1)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(w.keep_ms);
+                }
+                run(&mut pooled, |c| pipe.query::<Vec<Value>>(c)).and_then(|values| {
+                    if self.options.wait_replicas == 0 {
+                        return Ok((values, None));
+                    }
+                    // WAIT goes to every primary (the least count is the answer): each counts
+                    // the replicas that have all of this connection's writes to it.
+                    let mut wait = redis::cmd("WAIT");
+                    wait.arg(self.options.wait_replicas)
+                        .arg(self.options.wait_timeout.as_millis() as u64);
+                    let acknowledged: u32 = run(&mut pooled, |c| wait.query(c))?;
+                    Ok((values, Some(acknowledged)))
+                })
+            }
+        };
+        let (values, acknowledged) = match replies {
+            Ok(replies) => replies,
+            Err(e) => return all(e),
+        };
+        if values.len() != batch.len() {
+            return all(ReplayStoreError::Refused);
+        }
+        if let Some(acknowledged) = acknowledged
+            && acknowledged < self.options.wait_replicas
+        {
+            return all(ReplayStoreError::NotReplicated);
+        }
+        values
+            .into_iter()
+            .map(|value| match value {
+                Value::Nil => Ok(Recorded::Replayed),
+                Value::Okay | Value::SimpleString(_) => Ok(Recorded::Fresh),
+                Value::ServerError(e) => Err(classify(&RedisError::from(e))),
+                _ => Err(ReplayStoreError::Refused),
+            })
+            .collect()
+    }
+
+    /// One `SET ... NX PX` (and `WAIT` when asked) on a pooled connection.
+    fn record_one(&self, key: &str, keep_ms: u64) -> Result<Recorded, ReplayStoreError> {
         let mut set = redis::cmd("SET");
-        set.arg(&key)
-            .arg(1)
-            .arg("NX")
-            .arg("PX")
-            .arg(time_to_keep_ms(until_ms, now_ms));
+        set.arg(key).arg(1).arg("NX").arg("PX").arg(keep_ms);
         let wait = (self.options.wait_replicas > 0).then(|| {
             let mut wait = redis::cmd("WAIT");
             wait.arg(self.options.wait_replicas)

@@ -10,11 +10,11 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use hmac::Mac;
 
 use crate::secret::constant_time_eq;
-use crate::signing::base::{self, COMPONENTS, Components, TAG};
-use crate::signing::digest::{sha256, sha256_member};
+use crate::signing::base::{self, COMPONENTS, TAG};
+use crate::signing::digest::{sha256, sha256_member_bytes};
 use crate::signing::error::VerifyError;
 use crate::signing::key::SigningKey;
-use crate::signing::key_set::KeySet;
+use crate::signing::key_set::{KeySet, Target, TargetError};
 use crate::signing::memory_store::MemoryReplayStore;
 use crate::signing::replay::{Nonce, Recorded, ReplayStore};
 
@@ -88,11 +88,16 @@ pub struct Verifier {
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Verifier")
-            .field("options", &self.options)
-            .field("keys", &self.keys.len())
-            .field("replay", &self.replay)
-            .finish()
+        let mut out = f.debug_struct("Verifier");
+        out.field("options", &self.options);
+        // Keyids name keys, they are no secret; a large set is shown by its size.
+        let len = self.keys.len();
+        if len <= 16 {
+            out.field("keyids", &self.keys.keyids());
+        } else {
+            out.field("keys", &len);
+        }
+        out.field("replay", &self.replay).finish()
     }
 }
 
@@ -266,10 +271,7 @@ impl Verifier {
                 reason: "must be after created and within 900 s of it",
             });
         }
-        let mut keyed_mac = self
-            .keys
-            .with_key(&keyid, SigningKey::keyed_mac)
-            .ok_or(VerifyError::UnknownKey)?;
+        let key = self.keys.get(&keyid).ok_or(VerifyError::UnknownKey)?;
         if created > now.saturating_add(self.options.tolerance.as_secs()) {
             return Err(VerifyError::FromTheFuture);
         }
@@ -282,26 +284,36 @@ impl Verifier {
         let content_digest = request
             .content_digest
             .ok_or(VerifyError::MissingHeader("Content-Digest"))?;
-        let authority = normalize_authority(request.authority)?;
-        let components = Components {
+        let control_character = VerifyError::Malformed {
+            part: "request",
+            reason: "a covered component contains a control character",
+        };
+        // The HMAC state after the key and the five target lines (prepared per key and
+        // target), then the `content-digest` and `@signature-params` lines: the signature
+        // base of RFC 9421 §2.5 (`base::signature_base`), hashed without being built.
+        let target = Target {
             method: request.method,
-            authority: &authority,
+            authority: request.authority,
             path: request.path,
             query: request.query,
             content_type,
-            content_digest,
         };
-        let base = base::signature_base(&components, entry.serialized_params).map_err(|_| {
-            VerifyError::Malformed {
-                part: "request",
-                reason: "a covered component contains a control character",
-            }
-        })?;
-        keyed_mac.update(base.as_bytes());
+        let mut keyed_mac = key
+            .target_mac(&target, normalize_authority)
+            .map_err(|e| match e {
+                TargetError::Authority(e) => e,
+                TargetError::Component => control_character.clone(),
+            })?;
+        let content_digest_value = base::trim_ows("content-digest", content_digest)
+            .and_then(|v| base::check_value("content-digest", v).map(|_| v))
+            .map_err(|_| control_character)?;
+        for part in base::final_lines(content_digest_value, entry.serialized_params) {
+            keyed_mac.update(part.as_bytes());
+        }
         keyed_mac
             .verify_slice(mac)
             .map_err(|_| VerifyError::SignatureMismatch)?;
-        let expected = sha256_member(content_digest).ok_or(VerifyError::Malformed {
+        let expected = sha256_member_bytes(content_digest).ok_or(VerifyError::Malformed {
             part: "Content-Digest",
             reason: "no well-formed sha-256 member",
         })?;
@@ -578,12 +590,39 @@ fn parse_inputs(header: &str) -> Result<Vec<InputEntry<'_>>, VerifyError> {
     Ok(out)
 }
 
-fn parse_signatures(header: &str) -> Result<Vec<(&str, Vec<u8>)>, VerifyError> {
+/// A signature's bytes: on the stack when they fit (an HMAC-SHA256 is 32), else on the heap.
+enum MacBytes {
+    Inline([u8; 48], usize),
+    Heap(Vec<u8>),
+}
+
+impl std::ops::Deref for MacBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            MacBytes::Inline(bytes, len) => &bytes[..*len],
+            MacBytes::Heap(bytes) => bytes,
+        }
+    }
+}
+
+fn decode_mac(b64: &str) -> Result<MacBytes, base64::DecodeError> {
+    let mut bytes = [0u8; 48];
+    match STANDARD.decode_slice(b64, &mut bytes) {
+        Ok(len) => Ok(MacBytes::Inline(bytes, len)),
+        Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
+            STANDARD.decode(b64).map(MacBytes::Heap)
+        }
+        Err(base64::DecodeSliceError::DecodeError(e)) => Err(e),
+    }
+}
+
+fn parse_signatures(header: &str) -> Result<Vec<(&str, MacBytes)>, VerifyError> {
     let malformed = |reason| VerifyError::Malformed {
         part: "Signature",
         reason,
     };
-    let mut out: Vec<(&str, Vec<u8>)> = Vec::with_capacity(2);
+    let mut out: Vec<(&str, MacBytes)> = Vec::with_capacity(2);
     for member in split_members(header).map_err(malformed)? {
         let (label, value) = member
             .split_once('=')
@@ -598,9 +637,7 @@ fn parse_signatures(header: &str) -> Result<Vec<(&str, Vec<u8>)>, VerifyError> {
             .strip_prefix(':')
             .and_then(|v| v.strip_suffix(':'))
             .ok_or(malformed("a value is not a byte sequence (:...:)"))?;
-        let bytes = STANDARD
-            .decode(b64)
-            .map_err(|_| malformed("a value is not standard base64"))?;
+        let bytes = decode_mac(b64).map_err(|_| malformed("a value is not standard base64"))?;
         out.push((label, bytes));
     }
     Ok(out)

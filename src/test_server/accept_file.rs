@@ -9,11 +9,11 @@ use super::{AcceptedCredentials, parse_accepted};
 pub fn read_accept_file(path: &Path) -> Result<Vec<AcceptedCredentials>, String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("cannot read {}: {}", path.display(), e.kind()))?;
-    parse_accept_lines(&bytes)
+    parse_accept_file(&bytes)
 }
 
-/// Parses the text of an accept file.
-pub(super) fn parse_accept_lines(bytes: &[u8]) -> Result<Vec<AcceptedCredentials>, String> {
+/// Parses the contents of an accept file.
+pub fn parse_accept_file(bytes: &[u8]) -> Result<Vec<AcceptedCredentials>, String> {
     let mut accepted = Vec::new();
     for (index, raw) in bytes.split(|b| *b == b'\n').enumerate() {
         let number = index + 1;
@@ -42,8 +42,8 @@ mod tests {
     #[test]
     fn comments_and_blank_lines_are_skipped() {
         let text = b"# agents\n\nu1:SK1:AK1\r\n  u2:SK2:AK:2  \n#u3:x:y\n";
-        assert_eq!(parse_accept_lines(text).unwrap().len(), 2);
-        assert!(parse_accept_lines(b"").unwrap().is_empty());
+        assert_eq!(parse_accept_file(text).unwrap().len(), 2);
+        assert!(parse_accept_file(b"").unwrap().is_empty());
     }
 
     #[test]
@@ -54,7 +54,7 @@ mod tests {
             (b"u1:SEC\x00RET:AK1\n", 1),
             (b"u1:SEC\xffRET:AK1\n", 1),
         ] {
-            let error = parse_accept_lines(text).unwrap_err();
+            let error = parse_accept_file(text).unwrap_err();
             assert!(error.starts_with(&format!("line {line}:")), "{error}");
             assert!(!error.contains("SEC"), "{error}");
         }

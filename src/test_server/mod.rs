@@ -29,7 +29,7 @@ use crate::error::ConfigError;
 use crate::secret::Secret;
 use crate::signing::{ReplayStore, Verifier, VerifierOptions};
 use crate::transport::http_date;
-pub use accept_file::read_accept_file;
+pub use accept_file::{parse_accept_file, read_accept_file};
 use pki::{Identity, TestAuthority};
 use request::{KEPT_HEADERS, Request};
 pub use verification::AcceptedCredentials;
