@@ -32,8 +32,58 @@ fn now() -> u64 {
         .as_secs()
 }
 
+/// CPU time of this process (the server node and its 64 clients), in seconds.
+fn own_cpu() -> f64 {
+    // SAFETY: getrusage writes into the zeroed struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// CPU time of the redis-server processes listening on `ports`, in seconds.
+fn redis_cpu(ports: &[String]) -> f64 {
+    let ticks = 100.0; // USER_HZ on Linux
+    ports
+        .iter()
+        .map(|port| {
+            let info = std::process::Command::new("redis-cli")
+                .args(["-p", port, "info", "server"])
+                .output()
+                .unwrap();
+            let pid: u32 = String::from_utf8_lossy(&info.stdout)
+                .lines()
+                .find_map(|l| l.strip_prefix("process_id:"))
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap();
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+            let fields: Vec<&str> = stat
+                .rsplit(')')
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .collect();
+            (fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap()) / ticks
+        })
+        .sum()
+}
+
+/// One throughput run: requests/s, refusals (503), this process's CPU µs per request, the
+/// Redis servers' CPU µs per request.
+struct Run {
+    rate: f64,
+    refused: usize,
+    own_cpu_us: f64,
+    redis_cpu_us: f64,
+}
+
 /// Requests/s through one server with `store` (None: memory), 64 connections in parallel.
-fn throughput(store: Option<Arc<dyn ReplayStore>>) -> f64 {
+fn throughput(store: Option<Arc<dyn ReplayStore>>, redis_ports: &[String]) -> Run {
     let server = TestServer::start(
         vec![AcceptedCredentials::new(
             Secret::from("bench-agent"),
@@ -122,9 +172,12 @@ fn throughput(store: Option<Arc<dyn ReplayStore>>) -> f64 {
             tls
         })
         .collect();
+    let refused = std::sync::atomic::AtomicUsize::new(0);
+    let (cpu_before, redis_before) = (own_cpu(), redis_cpu(redis_ports));
     let start = Instant::now();
     std::thread::scope(|scope| {
         for (tls, requests) in streams.iter_mut().zip(&requests) {
+            let refused = &refused;
             scope.spawn(move || {
                 let mut buffer = vec![0u8; 4096];
                 for request in requests {
@@ -137,7 +190,12 @@ fn throughput(store: Option<Arc<dyn ReplayStore>>) -> f64 {
                         got.extend_from_slice(&buffer[..n]);
                         if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
                             let head = String::from_utf8_lossy(&got[..end]).to_string();
-                            assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+                            if head.starts_with("HTTP/1.1 503") {
+                                // The store could not answer in time (e.g. WAIT): counted.
+                                refused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            } else {
+                                assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+                            }
                             let length: usize = head
                                 .lines()
                                 .find_map(|l| l.strip_prefix("Content-Length: "))
@@ -154,21 +212,36 @@ fn throughput(store: Option<Arc<dyn ReplayStore>>) -> f64 {
         }
     });
     let elapsed = start.elapsed();
-    let stats = server.stats();
-    assert_eq!(
-        stats.accepted as usize,
-        CONNECTIONS * REQUESTS_PER_CONNECTION
+    let (cpu, redis) = (
+        own_cpu() - cpu_before,
+        redis_cpu(redis_ports) - redis_before,
     );
-    (CONNECTIONS * REQUESTS_PER_CONNECTION) as f64 / elapsed.as_secs_f64()
+    let stats = server.stats();
+    let refused = refused.into_inner();
+    let total = CONNECTIONS * REQUESTS_PER_CONNECTION;
+    assert_eq!(stats.accepted as usize + refused, total);
+    Run {
+        rate: stats.accepted as f64 / elapsed.as_secs_f64(),
+        refused,
+        own_cpu_us: cpu * 1e6 / total as f64,
+        redis_cpu_us: redis * 1e6 / total as f64,
+    }
 }
 
-fn redis_store(url: &str, wait_replicas: u32) -> Arc<dyn ReplayStore> {
+fn redis_store(url: &str, wait_replicas: u32, batching: bool) -> Arc<dyn ReplayStore> {
+    let batch_threads = std::env::var("BATCH_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0); // automatic
     Arc::new(
         RedisReplayStore::connect(
             &ReplayStoreUrl::parse(url).unwrap(),
             RedisStoreOptions {
                 key_prefix: format!("bench-{}:", now()),
                 wait_replicas,
+                wait_timeout: std::time::Duration::from_secs(1),
+                batching,
+                batch_threads,
                 ..RedisStoreOptions::default()
             },
         )
@@ -246,7 +319,7 @@ fn redis_used_memory(port: &str) -> i64 {
 
 fn redis_bytes_per_nonce(url: &str) {
     let port = url.rsplit(':').next().unwrap();
-    let store = redis_store(url, 0);
+    let store = redis_store(url, 0, false);
     let before = redis_used_memory(port);
     let n = 100_000u64;
     let now_ms = now() * 1000;
@@ -275,27 +348,98 @@ fn main() {
     if let Some(url) = &standalone {
         redis_bytes_per_nonce(url);
     }
-    let memory = throughput(None);
-    println!("throughput: memory store {memory:.0} requests/s (1.00x)");
-    let mut runs: Vec<(&str, String, u32)> = Vec::new();
+    // Persistence as a fleet would run it: AOF with fsync every second (off the request
+    // path). scripts/test-fleet starts the cluster with `appendfsync always` for its restart
+    // test; here every node is switched to `everysec`.
+    let cluster_ports: Vec<String> = std::env::var("CONTRAST_TEST_REDIS_CLUSTER")
+        .map(|seeds| {
+            seeds
+                .split(',')
+                .map(|n| n.rsplit(':').next().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    for port in &cluster_ports {
+        std::process::Command::new("redis-cli")
+            .args(["-p", port, "config", "set", "appendfsync", "everysec"])
+            .output()
+            .unwrap();
+    }
+    let standalone_ports: Vec<String> = standalone
+        .iter()
+        .map(|u| u.rsplit(':').next().unwrap().to_string())
+        .collect();
+    let mut runs: Vec<(&str, String, u32, bool, &[String])> = Vec::new();
     if let Some(url) = &standalone {
-        runs.push(("redis standalone", url.clone(), 0));
+        runs.push((
+            "redis standalone, batched",
+            url.clone(),
+            0,
+            true,
+            &standalone_ports,
+        ));
+        runs.push((
+            "redis standalone, one SET per request",
+            url.clone(),
+            0,
+            false,
+            &standalone_ports,
+        ));
     }
     if let Some(url) = &cluster {
-        runs.push(("redis cluster", url.clone(), 0));
-        runs.push(("redis cluster, WAIT 1", url.clone(), 1));
+        runs.push((
+            "redis cluster, batched",
+            url.clone(),
+            0,
+            true,
+            &cluster_ports,
+        ));
+        runs.push((
+            "redis cluster, one SET per request",
+            url.clone(),
+            0,
+            false,
+            &cluster_ports,
+        ));
+        runs.push((
+            "redis cluster, batched, WAIT 1",
+            url.clone(),
+            1,
+            true,
+            &cluster_ports,
+        ));
+        runs.push((
+            "redis cluster, one SET per request, WAIT 1",
+            url.clone(),
+            1,
+            false,
+            &cluster_ports,
+        ));
     }
-    for (name, url, wait) in runs {
-        let rate = throughput(Some(redis_store(&url, wait)));
-        println!(
-            "throughput: {name} {rate:.0} requests/s ({:.2}x of memory)",
-            rate / memory
-        );
-    }
-    // Memory again, last: the spread between the two memory runs bounds the noise.
-    let again = throughput(None);
     println!(
-        "throughput: memory store again {again:.0} requests/s ({:.2}x of the first run)",
-        again / memory
+        "throughput ({CONNECTIONS} connections x {REQUESTS_PER_CONNECTION} requests; each Redis \
+         run right after a memory run, ratio to that run; CPU per request: this process \
+         (node + clients) / the Redis servers):"
     );
+    let show = |name: &str, run: &Run, memory: Option<&Run>| {
+        let ratio = memory.map_or(1.0, |m| run.rate / m.rate);
+        let cpu_ratio = memory.map_or(1.0, |m| run.own_cpu_us / m.own_cpu_us);
+        println!(
+            "  {name}: {:.0} requests/s ({ratio:.2}x), {} refused (503), CPU {:.1} us ({cpu_ratio:.2}x) / redis {:.1} us",
+            run.rate, run.refused, run.own_cpu_us, run.redis_cpu_us
+        );
+    };
+    if runs.is_empty() {
+        show("memory store", &throughput(None, &[]), None);
+    }
+    let only = std::env::var("FLEET_BENCH_ONLY").unwrap_or_default();
+    for (name, url, wait, batching, ports) in runs {
+        if !name.contains(only.as_str()) {
+            continue;
+        }
+        let memory = throughput(None, &[]);
+        show("memory store", &memory, None);
+        let run = throughput(Some(redis_store(&url, wait, batching)), ports);
+        show(name, &run, Some(&memory));
+    }
 }

@@ -164,6 +164,9 @@ pub struct RedisStoreOptions {
     /// waiting as one batch of `SET`s (one `WAIT` per batch), so a node under load makes one
     /// round trip for many requests. An error of a batch is every waiting call's error.
     pub batching: bool,
+    /// How many threads send batches; 0 (the default): 2 for one server, 8 for a cluster (a
+    /// cluster batch waits for its slowest primary; measured in BENCHMARKS.md).
+    pub batch_threads: u32,
 }
 
 impl RedisStoreOptions {
@@ -187,6 +190,7 @@ impl Default for RedisStoreOptions {
             wait_replicas: 0,
             wait_timeout: Duration::from_millis(100),
             batching: true,
+            batch_threads: 0,
         }
     }
 }
@@ -416,7 +420,12 @@ impl RedisReplayStore {
                 Backend::Cluster(pool_builder(&options).build_unchecked(Cluster { client }))
             }
         };
-        let workers = if options.batching { 2 } else { 0 };
+        let workers = match (options.batching, options.batch_threads, &backend) {
+            (false, _, _) => 0,
+            (true, 0, Backend::Standalone(_)) => 2,
+            (true, 0, Backend::Cluster(_)) => 8,
+            (true, n, _) => n,
+        };
         let inner = Arc::new(Inner {
             backend,
             options,
