@@ -88,7 +88,7 @@ fn fresh_replayed_expired(url: &str, store: &RedisReplayStore) {
     let a = nonce(1);
     assert_eq!(store.record(&a, now + 60_000, now), Ok(Recorded::Fresh));
     assert_eq!(store.record(&a, now + 60_000, now), Ok(Recorded::Replayed));
-    let ttl = pttl(port_of(&url), &store, &a);
+    let ttl = pttl(port_of(&url), store, &a);
     assert!((59_000..=60_000).contains(&ttl), "PTTL {ttl}");
     // A time already past keeps the nonce 1 ms (never 0, never negative: never an error).
     let b = nonce(2);
@@ -97,13 +97,13 @@ fn fresh_replayed_expired(url: &str, store: &RedisReplayStore) {
     let c = nonce(3);
     assert_eq!(store.record(&c, now + 100, now), Ok(Recorded::Fresh));
     wait_for("the key to expire", Duration::from_secs(5), || {
-        pttl(port_of(&url), &store, &c) == -2
+        pttl(port_of(&url), store, &c) == -2
     });
     assert_eq!(
         store.record(&c, now_ms() + 100, now_ms()),
         Ok(Recorded::Fresh)
     );
-    assert_eq!(pttl(port_of(&url), &store, &b), -2);
+    assert_eq!(pttl(port_of(&url), store, &b), -2);
 }
 
 /// Many threads recording the same nonces at once (batched, on both kinds of store): each

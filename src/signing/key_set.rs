@@ -194,14 +194,13 @@ impl KeySet {
     /// Adds or replaces one key under `keyid`; returns the key it replaced. O(1).
     pub fn insert(&self, keyid: String, key: SigningKey) -> Option<Arc<VerifierKey>> {
         let entry = Arc::new(VerifierKey::new(key));
-        let old = self.write(&keyid).insert(keyid, entry);
-        old // dropped (zeroized) by the caller, after the lock is released
+        // The old entry is dropped (zeroized) by the caller, after the lock is released.
+        self.write(&keyid).insert(keyid, entry)
     }
 
     /// Removes one key; returns it. O(1).
     pub fn remove(&self, keyid: &str) -> Option<Arc<VerifierKey>> {
-        let old = self.write(keyid).remove(keyid);
-        old
+        self.write(keyid).remove(keyid)
     }
 
     /// Replaces every key: the new shards are built before any lock is taken, then swapped

@@ -16,7 +16,13 @@ pub fn redis_env(var: &str) -> Option<String> {
                 std::env::var_os("CONTRAST_TEST_REQUIRE_REDIS").is_none(),
                 "{var} is not set: run scripts/test-fleet"
             );
-            eprintln!("SKIPPED: {var} is not set (scripts/test-fleet runs this test with Redis)");
+            // Written to the process's stderr itself, past libtest's output capture, so that
+            // the skip shows in a plain `cargo test` run.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "SKIPPED: {var} is not set (scripts/test-fleet runs this test with Redis)"
+            );
             None
         }
     }
