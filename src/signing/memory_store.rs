@@ -1,7 +1,6 @@
 //! The in-memory replay store: one process's nonces, bounded, refusing when full.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
 use crate::signing::replay::{Nonce, Recorded, ReplayStore, ReplayStoreError};
@@ -12,6 +11,9 @@ use crate::signing::replay::{Nonce, Recorded, ReplayStore, ReplayStoreError};
 /// first; when every entry is still inside its window, a new nonce is **refused** with
 /// [`ReplayStoreError::Full`] (never by forgetting a live nonce, which would let its replay
 /// through). Size it for the traffic of the longest window (validity + clock tolerance).
+///
+/// Nonces are forgotten by the second: each is kept until the end of the second in which its
+/// time falls (up to 1 s longer than asked, never shorter).
 #[derive(Debug)]
 pub struct MemoryReplayStore {
     capacity: usize,
@@ -20,10 +22,10 @@ pub struct MemoryReplayStore {
 
 #[derive(Debug, Default)]
 struct Entries {
-    /// Nonce → until (Unix ms, exclusive).
-    until: HashMap<Nonce, u64>,
-    /// The same entries by time, soonest first (exactly one per entry of `until`).
-    by_time: BinaryHeap<Reverse<(u64, Nonce)>>,
+    /// The nonces held.
+    seen: HashSet<Nonce>,
+    /// The same nonces by the second (Unix) from which they are forgotten, soonest first.
+    by_second: BTreeMap<u64, Vec<Nonce>>,
 }
 
 /// Room reserved up front (more is allocated as nonces arrive, up to the capacity).
@@ -37,8 +39,8 @@ impl MemoryReplayStore {
         MemoryReplayStore {
             capacity,
             inner: Mutex::new(Entries {
-                until: HashMap::with_capacity(room),
-                by_time: BinaryHeap::with_capacity(room),
+                seen: HashSet::with_capacity(room),
+                by_second: BTreeMap::new(),
             }),
         }
     }
@@ -50,7 +52,7 @@ impl MemoryReplayStore {
 
     /// How many nonces are held (expired ones included until the next [`ReplayStore::record`]).
     pub fn len(&self) -> usize {
-        self.lock().until.len()
+        self.lock().seen.len()
     }
 
     /// Whether no nonce is held.
@@ -61,11 +63,16 @@ impl MemoryReplayStore {
     /// The bytes its tables have allocated (both indexes, slack included).
     pub fn allocated_bytes(&self) -> usize {
         let entries = self.lock();
-        // hashbrown: one bucket (key + value) and one control byte per slot, slots a power of
-        // two with at most 7/8 of them usable; `capacity()` is the usable part.
-        let slots = (entries.until.capacity() * 8 / 7).next_power_of_two();
-        slots * (std::mem::size_of::<(Nonce, u64)>() + 1)
-            + entries.by_time.capacity() * std::mem::size_of::<Reverse<(u64, Nonce)>>()
+        // hashbrown: one bucket and one control byte per slot, slots a power of two with at
+        // most 7/8 of them usable; `capacity()` is the usable part. The per-second lists: their
+        // vectors (the B-tree nodes, one entry a second, are left out).
+        let slots = (entries.seen.capacity() * 8 / 7).next_power_of_two();
+        slots * (std::mem::size_of::<Nonce>() + 1)
+            + entries
+                .by_second
+                .values()
+                .map(|v| v.capacity() * std::mem::size_of::<Nonce>())
+                .sum::<usize>()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
@@ -81,24 +88,31 @@ impl ReplayStore for MemoryReplayStore {
         now_ms: u64,
     ) -> Result<Recorded, ReplayStoreError> {
         let mut entries = self.lock();
-        let Entries { until, by_time } = &mut *entries;
-        while let Some(Reverse((time, _))) = by_time.peek() {
-            if *time > now_ms {
+        let Entries { seen, by_second } = &mut *entries;
+        // Forget the seconds that have passed (a nonce of second s is kept until s * 1000 ms).
+        while let Some(entry) = by_second.first_entry() {
+            if entry.key().saturating_mul(1000) > now_ms {
                 break;
             }
-            if let Some(Reverse((_, old))) = by_time.pop() {
-                until.remove(&old);
+            for old in entry.remove() {
+                seen.remove(&old);
             }
         }
-        if until.contains_key(nonce) {
+        if seen.len() >= self.capacity {
+            return if seen.contains(nonce) {
+                Ok(Recorded::Replayed)
+            } else {
+                Err(ReplayStoreError::Full)
+            };
+        }
+        // One lookup: inserted, or already there.
+        if !seen.insert(*nonce) {
             return Ok(Recorded::Replayed);
         }
-        if until.len() >= self.capacity {
-            return Err(ReplayStoreError::Full);
-        }
+        // Kept at least 1 ms, until the end of the second its time falls in.
         let keep_until = until_ms.max(now_ms.saturating_add(1));
-        until.insert(*nonce, keep_until);
-        by_time.push(Reverse((keep_until, *nonce)));
+        let second = keep_until.div_ceil(1000);
+        by_second.entry(second).or_default().push(*nonce);
         Ok(Recorded::Fresh)
     }
 }
@@ -136,21 +150,27 @@ mod tests {
     #[test]
     fn expired_entries_are_dropped_before_refusing() {
         let s = MemoryReplayStore::new(2);
-        assert_eq!(s.record(&n(1), 100, 0), Ok(Recorded::Fresh));
-        assert_eq!(s.record(&n(2), 5_000, 0), Ok(Recorded::Fresh));
-        assert_eq!(s.record(&n(3), 5_000, 50), Err(ReplayStoreError::Full));
+        assert_eq!(s.record(&n(2), 9_000, 0), Ok(Recorded::Fresh));
+        assert_eq!(s.record(&n(1), 2_000, 0), Ok(Recorded::Fresh));
+        assert_eq!(s.record(&n(3), 9_000, 1_999), Err(ReplayStoreError::Full));
         // Entries kept for different lengths: the soonest is dropped when its time passes,
         // whatever order they came in.
-        assert_eq!(s.record(&n(3), 5_000, 100), Ok(Recorded::Fresh));
-        assert_eq!(s.record(&n(2), 5_000, 100), Ok(Recorded::Replayed));
+        assert_eq!(s.record(&n(3), 9_000, 2_000), Ok(Recorded::Fresh));
+        assert_eq!(s.record(&n(2), 9_000, 2_000), Ok(Recorded::Replayed));
     }
 
     #[test]
-    fn a_time_already_past_still_keeps_the_nonce_one_millisecond() {
-        let s = MemoryReplayStore::new(2);
+    fn nonces_are_kept_to_the_end_of_their_second_never_less() {
+        let s = MemoryReplayStore::new(4);
+        // A time already past: kept at least 1 ms, here to the end of that second.
         assert_eq!(s.record(&n(1), 10, 50), Ok(Recorded::Fresh));
-        assert_eq!(s.record(&n(1), 10, 50), Ok(Recorded::Replayed));
-        assert_eq!(s.record(&n(1), 10, 51), Ok(Recorded::Fresh));
+        assert_eq!(s.record(&n(1), 10, 51), Ok(Recorded::Replayed));
+        assert_eq!(s.record(&n(1), 10, 999), Ok(Recorded::Replayed));
+        assert_eq!(s.record(&n(1), 10, 1_000), Ok(Recorded::Fresh));
+        // 1,500 ms: kept through 1,999 ms.
+        assert_eq!(s.record(&n(2), 1_500, 1_000), Ok(Recorded::Fresh));
+        assert_eq!(s.record(&n(2), 1_500, 1_999), Ok(Recorded::Replayed));
+        assert_eq!(s.record(&n(2), 3_000, 2_000), Ok(Recorded::Fresh));
     }
 
     #[test]

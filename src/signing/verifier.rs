@@ -248,7 +248,7 @@ impl Verifier {
                 reason: "covers components other than the fixed set",
             });
         }
-        if entry.components != COMPONENTS {
+        if *entry.components != COMPONENTS {
             return Err(VerifyError::Malformed {
                 part: "Signature-Input",
                 reason: "components are not in the fixed order",
@@ -350,10 +350,52 @@ fn decode_nonce(nonce: &str) -> Result<Nonce, VerifyError> {
 #[derive(Debug)]
 struct InputEntry<'a> {
     label: &'a str,
-    components: Vec<&'a str>,
+    components: SmallList<&'a str, 6>,
     /// Everything after `label=`: the inner list and its parameters, as received.
     serialized_params: &'a str,
-    params: Vec<(&'a str, &'a str)>,
+    params: SmallList<(&'a str, &'a str), 8>,
+}
+
+/// A list kept on the stack up to `N` items (what a signature of this crate has), moved to
+/// the heap whole beyond that: parsing a usual header allocates nothing for it.
+#[derive(Debug)]
+struct SmallList<T: Copy + Default, const N: usize> {
+    inline: [T; N],
+    len: usize,
+    heap: Vec<T>,
+}
+
+impl<T: Copy + Default, const N: usize> SmallList<T, N> {
+    fn new() -> Self {
+        SmallList {
+            inline: [T::default(); N],
+            len: 0,
+            heap: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, item: T) {
+        if self.heap.is_empty() && self.len < N {
+            self.inline[self.len] = item;
+            self.len += 1;
+            return;
+        }
+        if self.heap.is_empty() {
+            self.heap.extend_from_slice(&self.inline[..self.len]);
+        }
+        self.heap.push(item);
+    }
+}
+
+impl<T: Copy + Default, const N: usize> std::ops::Deref for SmallList<T, N> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        if self.heap.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
 }
 
 impl<'a> InputEntry<'a> {
@@ -473,7 +515,12 @@ fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
 fn split_members(header: &str) -> Result<Vec<&str>, &'static str> {
     // RFC 8941 structured fields are ASCII; a control character (other than the HTAB of
     // OWS) is refused before anything is trimmed.
-    if header.chars().any(|c| c.is_control() && c != '\t') {
+    // Printable ASCII and HTAB (the usual case) are checked byte-wise; anything else char-wise.
+    // (A pass without early exit, which the compiler vectorizes.)
+    let unusual = header
+        .bytes()
+        .fold(false, |seen, b| seen | !matches!(b, b' '..=b'~' | b'\t'));
+    if unusual && header.chars().any(|c| c.is_control() && c != '\t') {
         return Err("contains a control character");
     }
     let bytes = header.as_bytes();
@@ -506,8 +553,8 @@ fn is_key(s: &str) -> bool {
 }
 
 /// Parses RFC 8941 parameters (`;key=value;key2="string";flag`), strings may hold `;`.
-fn parse_params(mut tail: &str) -> Result<Vec<(&str, &str)>, &'static str> {
-    let mut params: Vec<(&str, &str)> = Vec::with_capacity(6);
+fn parse_params(mut tail: &str) -> Result<SmallList<(&str, &str), 8>, &'static str> {
+    let mut params: SmallList<(&str, &str), 8> = SmallList::new();
     while !tail.is_empty() {
         tail = tail
             .strip_prefix(';')
@@ -557,7 +604,7 @@ fn parse_inputs(header: &str) -> Result<Vec<InputEntry<'_>>, VerifyError> {
         let mut list = rest
             .strip_prefix('(')
             .ok_or(malformed("a value is not an inner list"))?;
-        let mut components = Vec::with_capacity(6);
+        let mut components = SmallList::new();
         loop {
             list = list.trim_start_matches(' ');
             if let Some(after) = list.strip_prefix(')') {
@@ -651,7 +698,7 @@ mod tests {
     fn params_allow_separators_inside_strings_and_reject_duplicates() {
         let p = parse_params(r#";created=1;keyid="a;b,c=d";tag="x\"y";flag"#).unwrap();
         assert_eq!(
-            p,
+            p.to_vec(),
             vec![
                 ("created", "1"),
                 ("keyid", r#""a;b,c=d""#),
@@ -660,17 +707,22 @@ mod tests {
             ]
         );
         assert_eq!(
-            parse_params(";created=1;created=2"),
+            parse_params(";created=1;created=2").map(|p| p.to_vec()),
             Err("a parameter appears twice")
         );
         assert_eq!(
-            parse_params(r#";keyid="open"#),
+            parse_params(r#";keyid="open"#).map(|p| p.to_vec()),
             Err("a quoted string is not closed")
         );
         assert_eq!(
-            parse_params(";Created=1"),
+            parse_params(";Created=1").map(|p| p.to_vec()),
             Err("a parameter name is not a valid key")
         );
+        // More parameters than kept inline: all of them, in order.
+        let many = parse_params(";a=1;b=2;c=3;d=4;e=5;f=6;g=7;h=8;i=9;j=10").unwrap();
+        assert_eq!(many.len(), 10);
+        assert_eq!(many[0], ("a", "1"));
+        assert_eq!(many[9], ("j", "10"));
     }
 
     #[test]
