@@ -44,10 +44,21 @@ pub(super) fn agent_with(
     config: ureq::config::Config,
     counters: &ConnectionCounters,
 ) -> ureq::Agent {
+    agent_tracking(config, counters, true)
+}
+
+/// [`agent_with`]; without `track` connections are not wrapped in a [`TrackedTransport`]
+/// (only for the benchmark that measures what the tracking costs).
+pub(super) fn agent_tracking(
+    config: ureq::config::Config,
+    counters: &ConnectionCounters,
+    track: bool,
+) -> ureq::Agent {
     let connector = Connector::chain(
         DefaultConnector::new(),
         CountingConnector {
             counters: counters.clone(),
+            track,
         },
     );
     ureq::Agent::with_parts(config, connector, NamingResolver::default())
@@ -101,6 +112,8 @@ fn record_use(change: impl FnOnce(&mut ConnectionUse)) {
 #[derive(Debug)]
 pub(super) struct CountingConnector {
     pub(super) counters: ConnectionCounters,
+    /// Wrap connections in a [`TrackedTransport`] (always, but in one benchmark).
+    pub(super) track: bool,
 }
 
 impl Connector<Box<dyn Transport>> for CountingConnector {
@@ -125,6 +138,9 @@ impl Connector<Box<dyn Transport>> for CountingConnector {
             u.reused = false;
             u.established = true;
         });
+        if !self.track {
+            return Ok(Some(inner));
+        }
         Ok(Some(Box::new(TrackedTransport {
             inner,
             epoch: crate::fork::epoch(),

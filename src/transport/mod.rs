@@ -158,6 +158,25 @@ impl Client {
         })
     }
 
+    /// A client without the fork check and connection tracking: NOT fork-safe, no
+    /// reconnects. Only for the benchmark that measures what they cost per request
+    /// (`benches/transport.rs`); development builds only (feature `test-server`).
+    #[doc(hidden)]
+    #[cfg(feature = "test-server")]
+    pub fn without_fork_check_for_benchmarks(
+        store: Arc<CredentialStore>,
+        settings: TransportSettings,
+    ) -> Result<Client, SendError> {
+        let mut client = Client::new(store, settings)?;
+        let config = client.agent.get().config().clone();
+        let connections = client.counters.connections.clone();
+        client.agent = ProcessAgent::unchecked(
+            connection::agent_tracking(config, &connections, false),
+            connections,
+        );
+        Ok(client)
+    }
+
     /// The credential store this client reads.
     pub fn store(&self) -> &Arc<CredentialStore> {
         &self.store
