@@ -12,16 +12,19 @@
 //!   `Client::without_fork_check_for_benchmarks` (no epoch check, no connection tracking;
 //!   not fork-safe, development builds only) and through `Client::new` as shipped.
 //!
+//! - `epoch_check`: `fork::epoch()` alone. A request makes about 8 such checks (one to pick
+//!   the pool, one per read, write and pool probe of its connection).
+//!
 //! Besides criterion's estimates, the bench sends the two 1,000-report batches alternately
-//! (41 rounds) and prints the ratio of their medians: alternating keeps the load of a shared
-//! machine the same for both.
+//! (61 rounds, the order swapped every round) and prints the median of the per-round ratios:
+//! alternating keeps the load of a shared machine the same for both.
 //!
 //! Run: `cargo bench --bench fork_check -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use contrast_auth::test_server::{AcceptedCredentials, TestServer, TestServerOptions};
 use contrast_auth::transport::{Client, TransportSettings};
@@ -32,7 +35,7 @@ const USER: &str = "agent_4f1c2b9e-6d0a-4a3e-9b1f-2c7d8e9f0a1b@ExampleOrg";
 const SERVICE_KEY: &str = "J8ZV5Y0H4R2Q7K9M3N6P1T8W";
 const API_KEY: &str = "b1C2d3E4f5G6h7I8j9K0l1M2n3O4p5Q6";
 const REPORTS: usize = 1000;
-const ROUNDS: usize = 41;
+const ROUNDS: usize = 61;
 const BODY: &[u8] = br#"{"report":"activity","observations":["route /login","sql SELECT"]}"#;
 const GROUP: &str = "fork_check";
 
@@ -75,6 +78,9 @@ fn main() {
     let mut criterion = Criterion::default().sample_size(10).configure_from_args();
     let mut group = criterion.benchmark_group(GROUP);
     group.sample_size(50);
+    group.bench_function("epoch_check", |b| {
+        b.iter(|| black_box(contrast_auth::fork::epoch()))
+    });
     group.bench_function("header_read", |b| {
         b.iter(|| {
             let snapshot = store.snapshot();
@@ -103,17 +109,27 @@ fn main() {
     criterion.final_summary();
 
     // Alternating batches: the same machine load for both.
+    let timed = |client: &Client| {
+        let started = Instant::now();
+        send_batch(client);
+        started.elapsed().as_secs_f64()
+    };
     let mut with = Vec::with_capacity(ROUNDS);
     let mut without = Vec::with_capacity(ROUNDS);
-    for _ in 0..ROUNDS {
-        let started = Instant::now();
-        send_batch(&unchecked);
-        without.push(started.elapsed());
-        let started = Instant::now();
-        send_batch(&checked);
-        with.push(started.elapsed());
+    let mut ratios = Vec::with_capacity(ROUNDS);
+    for round in 0..ROUNDS {
+        let (a, b) = if round % 2 == 0 {
+            let a = timed(&unchecked);
+            (a, timed(&checked))
+        } else {
+            let b = timed(&checked);
+            (timed(&unchecked), b)
+        };
+        without.push(a);
+        with.push(b);
+        ratios.push(b / a);
     }
-    let (with, without) = (median(&mut with), median(&mut without));
+    let (with, without, ratio) = (median(&mut with), median(&mut without), median(&mut ratios));
     let stats = server.stats();
 
     println!();
@@ -123,6 +139,9 @@ fn main() {
         stats.tls_handshakes,
         checked.counters().reconnects
     );
+    if let Some(check) = estimate("epoch_check") {
+        println!("epoch_check: {:.2} ns", check * 1e9);
+    }
     if let (Some(read), Some(read_checked)) = (
         estimate("header_read"),
         estimate("header_read_with_epoch_check"),
@@ -146,16 +165,17 @@ fn main() {
         );
     }
     println!(
-        "alternating, median of {ROUNDS} rounds: 1000 reports {:.2} ms without, {:.2} ms with the fork check: {:+.2}%",
-        without.as_secs_f64() * 1e3,
-        with.as_secs_f64() * 1e3,
-        (with.as_secs_f64() / without.as_secs_f64() - 1.0) * 100.0
+        "alternating, {ROUNDS} rounds: median 1000 reports {:.2} ms without, {:.2} ms with the fork check; median per-round ratio with/without {:.4} ({:+.2}%)",
+        without * 1e3,
+        with * 1e3,
+        ratio,
+        (ratio - 1.0) * 100.0
     );
 }
 
-fn median(times: &mut [Duration]) -> Duration {
-    times.sort_unstable();
-    times[times.len() / 2]
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_unstable_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
 /// Criterion's estimate in seconds for one benchmark of this run (the slope of its linear
