@@ -12,8 +12,8 @@
 //!   `Client::without_fork_check_for_benchmarks` (no epoch check, no connection tracking;
 //!   not fork-safe, development builds only) and through `Client::new` as shipped.
 //!
-//! - `epoch_check`: `fork::epoch()` alone. A request makes about 8 such checks (one to pick
-//!   the pool, one per read, write and pool probe of its connection).
+//! - `epoch_check`: `fork::epoch()` alone. A signed report makes 7 such checks (one to pick
+//!   the pool, one for the nonce pool, one per read, write and pool probe of its connection).
 //!
 //! Besides criterion's estimates, the bench sends the two 1,000-report batches alternately
 //! (61 rounds, the order swapped every round) and prints the median of the per-round ratios:
