@@ -2,8 +2,8 @@
 //! nginx's `keepalive_timeout`) or failing before any response (a load balancer that forgot the
 //! connection) are replaced by a new connection without an attempt, counted in `reconnects`,
 //! with no WARN; a failure after response bytes is still an ordinary retry. Also through a
-//! real nginx (`keepalive_timeout 1s`) in front of the test server.
-#![cfg(feature = "test-server")]
+//! real nginx (`keepalive_timeout 1s`) in front of the test server. Linux: nginx, /proc/net/tcp.
+#![cfg(all(target_os = "linux", feature = "test-server"))]
 
 mod transport_support;
 
@@ -174,6 +174,20 @@ fn nginx_binary() -> Option<&'static str> {
     .find(|p| Path::new(p).exists())
 }
 
+/// Client-side TCP connections to `127.0.0.1:port` in state ESTABLISHED (from /proc/net/tcp).
+fn established_to(port: u16) -> usize {
+    let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp");
+    let remote = format!("0100007F:{port:04X}");
+    table
+        .lines()
+        .skip(1)
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields.len() > 3 && fields[2] == remote && fields[3] == "01"
+        })
+        .count()
+}
+
 /// A free loopback port (bound, read, released: nginx binds it right after).
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -235,8 +249,16 @@ fn nginx_keepalive_timeout_closes_are_reconnects_not_failures() {
     ));
     let client = Client::new(store, f.settings()).expect("client");
     assert_eq!(send(&client).attempts, 1);
-    // Past nginx's keepalive_timeout of 1 s (nginx checks it on its timer).
-    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        established_to(port),
+        1,
+        "the client keeps its connection to nginx"
+    );
+    // nginx closes it after its keepalive_timeout of 1 s: the client's end leaves
+    // ESTABLISHED (for CLOSE_WAIT) when nginx's FIN arrives.
+    wait_for("nginx to close the idle connection", || {
+        established_to(port) == 0
+    });
     let second = send(&client);
     assert_eq!(second.attempts, 1);
     let counters = client.counters();
