@@ -99,6 +99,9 @@ pub mod names {
     pub const TRANSPORT_CONNECTED: &str = "transport.connected";
     /// DEBUG: an attempt failed and is retried: attempt, reason, delay.
     pub const TRANSPORT_RETRY: &str = "transport.retry";
+    /// DEBUG: a pooled keep-alive connection was closed by the server (found before reuse, or
+    /// failing before any response) and a new connection is used instead.
+    pub const TRANSPORT_RECONNECT: &str = "transport.reconnect";
     /// WARN: the server refused the credentials: status, fingerprints, hint.
     pub const TRANSPORT_REJECTED: &str = "transport.rejected";
     /// INFO: the server's clock differs; signature times are corrected.
@@ -111,7 +114,7 @@ pub mod names {
     pub const SIGNING_SIGNED: &str = "signing.signed";
 
     /// Every event name.
-    pub const ALL: [&str; 15] = [
+    pub const ALL: [&str; 16] = [
         CONFIG_LOADED,
         CONFIG_UNKNOWN_KEY,
         CONFIG_URL_PATH,
@@ -122,6 +125,7 @@ pub mod names {
         CREDENTIALS_RELOAD_FAILED,
         TRANSPORT_CONNECTED,
         TRANSPORT_RETRY,
+        TRANSPORT_RECONNECT,
         TRANSPORT_REJECTED,
         TRANSPORT_CLOCK_SKEW,
         TRANSPORT_FAILED,

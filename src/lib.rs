@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod diagnostics;
 pub mod error;
 pub mod events;
+pub mod fork;
 pub mod headers;
 pub mod host_tls;
 pub mod secret;

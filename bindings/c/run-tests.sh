@@ -2,7 +2,8 @@
 # C tests of the C ABI: builds the library, compiles bindings/c/tests/test_capi.c and
 # example.c with gcc -Wall -Wextra -Werror -pedantic against include/contrast_auth.h, and
 # runs both three times: plain, under AddressSanitizer + UndefinedBehaviorSanitizer, and
-# under valgrind (zero errors, zero leaks). Exits non-zero on any failure.
+# under valgrind (zero errors, zero leaks); tests/test_fork.c (pre-fork servers, issue #20)
+# runs plain and under the sanitizers. Exits non-zero on any failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HERE="$ROOT/bindings/c"
@@ -32,11 +33,13 @@ build() { # name source extra-flags...
 }
 
 build test_capi "$HERE/tests/test_capi.c"
+build test_fork "$HERE/tests/test_fork.c"
 build example "$HERE/example.c"
 # The static library works too (plain run only).
 gcc "${CFLAGS[@]}" -o "$BUILD/example_static" "$HERE/example.c" "$LIB_DIR/libcontrast_auth.a" \
   -pthread -ldl -lm
 build test_capi_asan "$HERE/tests/test_capi.c" "${SANITIZE[@]}"
+build test_fork_asan "$HERE/tests/test_fork.c" "${SANITIZE[@]}"
 build example_asan "$HERE/example.c" "${SANITIZE[@]}"
 
 WORK="$(mktemp -d)"
@@ -47,6 +50,8 @@ cd "$WORK"
 
 echo "-- plain"
 "$BUILD/test_capi" "$BUILD/vectors" "$WORK" "$CLI"
+# Pre-fork servers: a handle used before fork() in the parent and 4 children (issue #20).
+"$BUILD/test_fork" "$WORK" "$CLI"
 "$BUILD/example" >/dev/null
 "$BUILD/example_static" >/dev/null
 
@@ -54,6 +59,7 @@ echo "-- AddressSanitizer + UndefinedBehaviorSanitizer"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 "$BUILD/test_capi_asan" "$BUILD/vectors" "$WORK" "$CLI"
+"$BUILD/test_fork_asan" "$WORK" "$CLI"
 "$BUILD/example_asan" >/dev/null
 unset ASAN_OPTIONS UBSAN_OPTIONS
 

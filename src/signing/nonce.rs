@@ -1,10 +1,8 @@
 //! Signature nonces: 16 random bytes each, drawn from the system RNG in batches.
 //!
 //! One `getrandom` call fills a per-thread pool of 64 nonces; each nonce is wiped from the
-//! pool as it is handed out. A forked child never hands out its parent's pooled nonces: on
-//! Unix a `pthread_atfork` child hook counts forks and a pool filled before the last fork is
-//! refilled (a check of one atomic, not a `getpid` system call per nonce). Elsewhere the
-//! process id is compared.
+//! pool as it is handed out. A forked child never hands out its parent's pooled nonces: a
+//! pool filled in another process image ([`crate::fork::epoch`]) is refilled first.
 
 use std::cell::RefCell;
 
@@ -19,7 +17,7 @@ const NONCES_PER_FILL: usize = 64;
 struct NoncePool {
     bytes: [u8; NONCE_LEN * NONCES_PER_FILL],
     next: usize,
-    /// The process image that filled the pool (see [`process_epoch`]).
+    /// The process image that filled the pool ([`crate::fork::epoch`]).
     epoch: u64,
 }
 
@@ -37,7 +35,7 @@ thread_local! {
 pub fn fresh_nonce(random: &SystemRandom) -> Result<[u8; NONCE_LEN], ring::error::Unspecified> {
     NONCE_POOL.with(|pool| {
         let mut pool = pool.borrow_mut();
-        let epoch = process_epoch();
+        let epoch = crate::fork::epoch();
         if pool.next >= NONCES_PER_FILL || pool.epoch != epoch {
             random.fill(&mut pool.bytes)?;
             pool.next = 0;
@@ -50,40 +48,6 @@ pub fn fresh_nonce(random: &SystemRandom) -> Result<[u8; NONCE_LEN], ring::error
         pool.next += 1;
         Ok(nonce)
     })
-}
-
-/// Changes in a forked child (and never in its parent), so a pool filled before a fork is
-/// not used after it.
-#[cfg(unix)]
-fn process_epoch() -> u64 {
-    use std::sync::Once;
-    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-
-    static FORKS: AtomicU64 = AtomicU64::new(0);
-    static HOOKED: AtomicBool = AtomicBool::new(false);
-    static HOOK: Once = Once::new();
-
-    extern "C" fn count_fork_in_child() {
-        FORKS.fetch_add(1, Ordering::Relaxed);
-    }
-
-    HOOK.call_once(|| {
-        // SAFETY: registers a handler that only increments an atomic (async-signal-safe, as
-        // a fork child handler must be); the function lives for the whole process.
-        let rc = unsafe { libc::pthread_atfork(None, None, Some(count_fork_in_child)) };
-        HOOKED.store(rc == 0, Ordering::Release);
-    });
-    if HOOKED.load(Ordering::Acquire) {
-        FORKS.load(Ordering::Relaxed)
-    } else {
-        // The hook could not be registered (out of memory): compare process ids instead.
-        u64::from(std::process::id()) << 32
-    }
-}
-
-#[cfg(not(unix))]
-fn process_epoch() -> u64 {
-    u64::from(std::process::id())
 }
 
 #[cfg(test)]

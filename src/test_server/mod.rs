@@ -39,6 +39,10 @@ use verification::{Check, KeyRing, Rejection};
 pub const BASE_PATH: &str = "/Contrast";
 /// The statistics endpoint (no authentication): `GET /Contrast/__test/stats`.
 pub const STATS_PATH: &str = "/Contrast/__test/stats";
+/// Connections per client process (no authentication): `GET /Contrast/__test/processes`.
+/// Reports name their process with a `process=<id>` query parameter; the answer is a
+/// [`ProcessConnections`] as JSON.
+pub const PROCESSES_PATH: &str = "/Contrast/__test/processes";
 
 const POLL: Duration = Duration::from_millis(100);
 const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -63,6 +67,9 @@ pub struct TestServerOptions {
     /// The in-memory replay store's bound when `replay_store` is `None` (0: the verifier's
     /// default, 100,000).
     pub replay_capacity: usize,
+    /// Close a keep-alive connection that stays idle this long between requests (sending
+    /// `close_notify`, then closing the socket, as nginx does at its `keepalive_timeout`).
+    pub idle_timeout: Option<Duration>,
 }
 
 /// A fault applied to the next request (other than the statistics endpoint).
@@ -113,6 +120,32 @@ pub struct ServerStats {
     pub reloads: u64,
     /// Faults applied.
     pub faults: u64,
+    /// Keep-alive connections closed by the server after `idle_timeout`.
+    pub idle_closes: u64,
+    /// `close_notify` alerts received from clients (a client that only closes its socket
+    /// sends none).
+    pub close_notifies: u64,
+    /// Connections that ended with a TLS error after the handshake (a bad record MAC: two
+    /// writers on one TLS session, or a corrupted record).
+    pub tls_errors: u64,
+}
+
+/// Which connections carried the reports of which client process (from the reports'
+/// `process=<id>` query parameter): proves that processes do not share connections.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ProcessConnections {
+    /// Distinct process ids seen.
+    pub processes: u64,
+    /// Distinct connections that carried a tagged report.
+    pub connections: u64,
+    /// Connections that carried reports of more than one process.
+    pub shared_connections: u64,
+    /// The most connections one process used.
+    pub most_connections_per_process: u64,
+    /// The fewest connections one process used.
+    pub fewest_connections_per_process: u64,
+    /// Reports (accepted or not) per process id.
+    pub reports: std::collections::BTreeMap<String, u64>,
 }
 
 /// One request as the server saw it (no secret values).
@@ -136,6 +169,8 @@ pub struct ReceivedReport {
     pub body_len: usize,
     /// The status answered.
     pub status: u16,
+    /// The connection it came on (numbered from 1 in the order accepted).
+    pub connection: u64,
     /// Why it was refused, if it was (e.g. `service_key`, `api_key`, `signature: ...`).
     pub rejection: Option<String>,
 }
@@ -155,6 +190,9 @@ struct Counters {
     store_errors: AtomicU64,
     reloads: AtomicU64,
     faults: AtomicU64,
+    idle_closes: AtomicU64,
+    close_notifies: AtomicU64,
+    tls_errors: AtomicU64,
 }
 
 struct Shared {
@@ -266,6 +304,12 @@ impl TestServer {
         std::fs::write(path, self.ca_pem())
     }
 
+    /// Another server certificate and key for `127.0.0.1` and `localhost`, issued by the
+    /// server's CA (for a reverse proxy in front of the server that clients must trust).
+    pub fn issue_server_identity(&self) -> io::Result<Identity> {
+        self.authority.issue_server()
+    }
+
     /// A client certificate and key issued by the server's CA (for mutual TLS).
     pub fn issue_client_identity(&self, common_name: &str) -> io::Result<Identity> {
         self.authority.issue_client(common_name)
@@ -306,6 +350,11 @@ impl TestServer {
     /// The counters so far.
     pub fn stats(&self) -> ServerStats {
         self.shared.stats()
+    }
+
+    /// Which connections carried which client process's reports (see [`PROCESSES_PATH`]).
+    pub fn process_connections(&self) -> ProcessConnections {
+        self.shared.process_connections()
     }
 
     /// How many times each report id was accepted.
@@ -364,6 +413,44 @@ impl Shared {
             store_errors: get(&c.store_errors),
             reloads: get(&c.reloads),
             faults: get(&c.faults),
+            idle_closes: get(&c.idle_closes),
+            close_notifies: get(&c.close_notifies),
+            tls_errors: get(&c.tls_errors),
+        }
+    }
+
+    fn process_connections(&self) -> ProcessConnections {
+        use std::collections::{BTreeMap, BTreeSet};
+        let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        let mut by_process: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+        let mut by_connection: BTreeMap<u64, BTreeSet<String>> = BTreeMap::new();
+        let mut reports = BTreeMap::new();
+        for report in log.iter() {
+            let Some(process) = report
+                .target
+                .split_once('?')
+                .and_then(|(_, query)| query.split('&').find_map(|p| p.strip_prefix("process=")))
+            else {
+                continue;
+            };
+            by_process
+                .entry(process.to_string())
+                .or_default()
+                .insert(report.connection);
+            by_connection
+                .entry(report.connection)
+                .or_default()
+                .insert(process.to_string());
+            *reports.entry(process.to_string()).or_insert(0) += 1;
+        }
+        let per_process = || by_process.values().map(|c| c.len() as u64);
+        ProcessConnections {
+            processes: by_process.len() as u64,
+            connections: by_connection.len() as u64,
+            shared_connections: by_connection.values().filter(|p| p.len() > 1).count() as u64,
+            most_connections_per_process: per_process().max().unwrap_or(0),
+            fewest_connections_per_process: per_process().min().unwrap_or(0),
+            reports,
         }
     }
 
@@ -386,13 +473,20 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, config: Arc<rustls::S
             return;
         }
         let Ok(stream) = stream else { continue };
-        shared.counters.connections.fetch_add(1, Ordering::Relaxed);
+        let number = shared.counters.connections.fetch_add(1, Ordering::Relaxed) + 1;
         let shared = shared.clone();
         let config = config.clone();
         let _ = std::thread::Builder::new()
             .name("test-server-conn".into())
             .spawn(move || {
-                let _ = serve_connection(&shared, config, stream);
+                if let Err(e) = serve_connection(&shared, config, stream, number) {
+                    let tls_error = e
+                        .get_ref()
+                        .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
+                    if tls_error && e.kind() == io::ErrorKind::InvalidData {
+                        shared.counters.tls_errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
             });
     }
 }
@@ -410,6 +504,7 @@ fn serve_connection(
     shared: &Shared,
     config: Arc<rustls::ServerConfig>,
     tcp: TcpStream,
+    number: u64,
 ) -> io::Result<()> {
     tcp.set_read_timeout(Some(POLL))?;
     tcp.set_nodelay(true)?;
@@ -431,10 +526,21 @@ fn serve_connection(
         .fetch_add(1, Ordering::Relaxed);
     let mut buffer = Vec::new();
     loop {
-        let Some(request) = read_request(shared, &mut tls, &mut buffer)? else {
-            return Ok(());
+        let idle_until = shared
+            .options
+            .idle_timeout
+            .map(|idle| std::time::Instant::now() + idle);
+        let request = match read_request(shared, &mut tls, &mut buffer, idle_until)? {
+            Next::Request(request) => request,
+            Next::Closed => return Ok(()),
+            Next::Idle => {
+                shared.counters.idle_closes.fetch_add(1, Ordering::Relaxed);
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+                return Ok(());
+            }
         };
-        if !handle(shared, &mut tls, request)? {
+        if !handle(shared, &mut tls, *request, number)? {
             tls.conn.send_close_notify();
             let _ = tls.flush();
             return Ok(());
@@ -456,27 +562,58 @@ fn linger_after_failed_handshake(tls: &mut TlsStream) {
     while matches!(tls.sock.read(&mut sink), Ok(n) if n > 0) {}
 }
 
-fn read_more(shared: &Shared, tls: &mut TlsStream, buffer: &mut Vec<u8>) -> io::Result<bool> {
+/// What the connection gave next.
+enum Next {
+    Request(Box<Request>),
+    /// The client closed it (or the server is stopping, or answered an unusable request).
+    Closed,
+    /// No request began before the idle deadline.
+    Idle,
+}
+
+/// Reads more bytes: `Ok(None)` when no byte came before `idle_until`, `Ok(Some(false))` at
+/// the end of the stream.
+fn read_more(
+    shared: &Shared,
+    tls: &mut TlsStream,
+    buffer: &mut Vec<u8>,
+    idle_until: Option<std::time::Instant>,
+) -> io::Result<Option<bool>> {
     let mut chunk = [0u8; 4096];
     loop {
         match tls.read(&mut chunk) {
-            Ok(0) => return Ok(false),
+            Ok(0) => {
+                // A clean end: the client sent close_notify (a client that only closes its
+                // socket makes rustls report an unexpected end of file instead).
+                shared
+                    .counters
+                    .close_notifies
+                    .fetch_add(1, Ordering::Relaxed);
+                return Ok(Some(false));
+            }
             Ok(n) => {
                 buffer.extend_from_slice(&chunk[..n]);
-                return Ok(true);
+                return Ok(Some(true));
             }
-            Err(e) if is_timeout(&e) && !shared.stopping() => {}
-            Err(e) if is_timeout(&e) => return Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(Some(false)),
+            Err(e) if is_timeout(&e) && !shared.stopping() => {
+                if idle_until.is_some_and(|at| std::time::Instant::now() >= at) {
+                    return Ok(None);
+                }
+            }
+            Err(e) if is_timeout(&e) => return Ok(Some(false)),
             Err(e) => return Err(e),
         }
     }
 }
 
+/// Reads the next request; `idle_until` bounds the wait for its first byte.
 fn read_request(
     shared: &Shared,
     tls: &mut TlsStream,
     buffer: &mut Vec<u8>,
-) -> io::Result<Option<Request>> {
+    idle_until: Option<std::time::Instant>,
+) -> io::Result<Next> {
     loop {
         if !buffer.is_empty() {
             let mut headers = [httparse::EMPTY_HEADER; 64];
@@ -516,7 +653,7 @@ fn read_request(
                             false,
                             shared.now(),
                         )?;
-                        return Ok(None);
+                        return Ok(Next::Closed);
                     }
                     let length: usize = match request.header("content-length").map(str::parse) {
                         None => 0,
@@ -530,17 +667,17 @@ fn read_request(
                                 false,
                                 shared.now(),
                             )?;
-                            return Ok(None);
+                            return Ok(Next::Closed);
                         }
                     };
                     while buffer.len() < head_len + length {
-                        if !read_more(shared, tls, buffer)? {
-                            return Ok(None);
+                        if read_more(shared, tls, buffer, None)? != Some(true) {
+                            return Ok(Next::Closed);
                         }
                     }
                     request.body = buffer[head_len..head_len + length].to_vec();
                     buffer.drain(..head_len + length);
-                    return Ok(Some(request));
+                    return Ok(Next::Request(Box::new(request)));
                 }
                 Ok(httparse::Status::Partial) if buffer.len() > MAX_HEAD_BYTES => {
                     write_response(
@@ -551,7 +688,7 @@ fn read_request(
                         false,
                         shared.now(),
                     )?;
-                    return Ok(None);
+                    return Ok(Next::Closed);
                 }
                 Ok(httparse::Status::Partial) => {}
                 Err(_) => {
@@ -563,12 +700,15 @@ fn read_request(
                         false,
                         shared.now(),
                     )?;
-                    return Ok(None);
+                    return Ok(Next::Closed);
                 }
             }
         }
-        if !read_more(shared, tls, buffer)? {
-            return Ok(None);
+        let idle_until = if buffer.is_empty() { idle_until } else { None };
+        match read_more(shared, tls, buffer, idle_until)? {
+            Some(true) => {}
+            Some(false) => return Ok(Next::Closed),
+            None => return Ok(Next::Idle),
         }
     }
 }
@@ -625,10 +765,20 @@ fn json(value: &serde_json::Value) -> Vec<u8> {
 }
 
 /// Handles one request; returns whether to keep the connection open.
-fn handle(shared: &Shared, tls: &mut TlsStream, request: Request) -> io::Result<bool> {
+fn handle(
+    shared: &Shared,
+    tls: &mut TlsStream,
+    request: Request,
+    connection: u64,
+) -> io::Result<bool> {
     let path = request.target.split('?').next().unwrap_or_default();
     if path == STATS_PATH {
         let body = serde_json::to_vec(&shared.stats()).unwrap_or_default();
+        write_response(tls, 200, &[], &body, false, shared.now())?;
+        return Ok(true);
+    }
+    if path == PROCESSES_PATH {
+        let body = serde_json::to_vec(&shared.process_connections()).unwrap_or_default();
         write_response(tls, 200, &[], &body, false, shared.now())?;
         return Ok(true);
     }
@@ -648,6 +798,7 @@ fn handle(shared: &Shared, tls: &mut TlsStream, request: Request) -> io::Result<
             .and_then(verification::nonce),
         body_len: request.body.len(),
         status: 0,
+        connection,
         rejection: None,
     };
     let fault = shared

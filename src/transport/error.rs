@@ -45,7 +45,8 @@ pub enum SendError {
         /// Requests made for this report.
         attempts: u32,
     },
-    /// TLS failed: the server certificate is not trusted, or the client certificate is refused.
+    /// TLS failed: the server certificate is not trusted, the server refused or required a
+    /// client certificate, or a TLS record failed on an established connection.
     Tls {
         /// What failed.
         reason: String,

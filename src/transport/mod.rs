@@ -15,6 +15,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod agent;
 mod connection;
 mod error;
 pub mod http_date;
@@ -33,6 +34,8 @@ pub use settings::{ClientOptions, TransportSettings};
 
 use crate::events::{Level, event, names};
 use crate::store::{CredentialStore, Snapshot};
+use agent::ProcessAgent;
+use connection::ConnectionCounters;
 use retry::{Backoff, Outcome};
 
 /// The header carrying the report id, the same on every retry of one report.
@@ -58,6 +61,13 @@ pub struct SendResult {
     pub reloaded: bool,
     /// The response body (cut at `max_response_bytes`).
     pub body: Vec<u8>,
+}
+
+/// A response as read by [`Client::exchange`].
+struct Exchange {
+    status: u16,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
 }
 
 /// Running totals of one client (for diagnostics and the demo's summary), read without
@@ -90,9 +100,8 @@ struct Counters {
     requests: AtomicU64,
     retries: AtomicU64,
     reloads: AtomicU64,
-    handshakes: Arc<AtomicU64>,
     rejections: AtomicU64,
-    reconnects: AtomicU64,
+    connections: ConnectionCounters,
 }
 
 /// Sends reports to the Contrast server with the store's current credentials.
@@ -101,7 +110,7 @@ struct Counters {
 /// keep-alive connections instead of paying a TLS handshake each.
 pub struct Client {
     store: Arc<CredentialStore>,
-    agent: ureq::Agent,
+    agent: ProcessAgent,
     settings: TransportSettings,
     signer: Option<signature::ReportSigner>,
     clock_skew: AtomicI64,
@@ -127,7 +136,10 @@ impl Client {
         settings: TransportSettings,
     ) -> Result<Client, SendError> {
         let counters = Counters::default();
-        let agent = settings.build_agent_counting(Arc::clone(&counters.handshakes))?;
+        let agent = ProcessAgent::new(
+            settings.build_agent_counting(&counters.connections)?,
+            counters.connections.clone(),
+        );
         for warning in settings.warnings() {
             event!(Level::Warn, names::TLS_VERIFICATION_DISABLED, "{warning}");
         }
@@ -144,6 +156,25 @@ impl Client {
             counters,
             report_ids: ReportIds::new(),
         })
+    }
+
+    /// A client without the fork check and connection tracking: NOT fork-safe, no
+    /// reconnects. Only for the benchmark that measures what they cost per request
+    /// (`benches/transport.rs`); development builds only (feature `test-server`).
+    #[doc(hidden)]
+    #[cfg(feature = "test-server")]
+    pub fn without_fork_check_for_benchmarks(
+        store: Arc<CredentialStore>,
+        settings: TransportSettings,
+    ) -> Result<Client, SendError> {
+        let mut client = Client::new(store, settings)?;
+        let config = client.agent.get().config().clone();
+        let connections = client.counters.connections.clone();
+        client.agent = ProcessAgent::unchecked(
+            connection::agent_tracking(config, &connections, false),
+            connections,
+        );
+        Ok(client)
     }
 
     /// The credential store this client reads.
@@ -170,9 +201,9 @@ impl Client {
             requests: c.requests.load(Ordering::Relaxed),
             retries: c.retries.load(Ordering::Relaxed),
             reloads: c.reloads.load(Ordering::Relaxed),
-            handshakes: c.handshakes.load(Ordering::Relaxed),
+            handshakes: c.connections.handshakes.load(Ordering::Relaxed),
             rejections: c.rejections.load(Ordering::Relaxed),
-            reconnects: c.reconnects.load(Ordering::Relaxed),
+            reconnects: c.connections.reconnects.load(Ordering::Relaxed),
         }
     }
 
@@ -241,11 +272,16 @@ impl Client {
         let mut attempts = 0u32;
         let mut reloaded = false;
         let mut generation_retries = 0u32;
+        // Set after a reused keep-alive connection failed before any response: the request
+        // goes once more, at once, on a new connection, and is not counted as an attempt.
+        let mut reconnecting = false;
         loop {
-            attempts += 1;
-            self.counters.requests.fetch_add(1, Ordering::Relaxed);
-            if attempts > 1 {
-                self.counters.retries.fetch_add(1, Ordering::Relaxed);
+            if !reconnecting {
+                attempts += 1;
+                self.counters.requests.fetch_add(1, Ordering::Relaxed);
+                if attempts > 1 {
+                    self.counters.retries.fetch_add(1, Ordering::Relaxed);
+                }
             }
             let snapshot = self.store.snapshot();
             let skew_before = self.clock_skew();
@@ -259,38 +295,51 @@ impl Client {
                 &report_id,
                 &snapshot,
             )?;
-            let outcome = match self.agent.run(request) {
-                Ok(mut response) => {
-                    self.learn_clock(response.headers());
-                    let status = response.status().as_u16();
-                    let retry_after = response
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(retry::parse_retry_after);
-                    match response
-                        .body_mut()
-                        .with_config()
-                        .limit(options.max_response_bytes)
-                        .read_to_vec()
-                    {
-                        Ok(response_body) if (200..300).contains(&status) => {
-                            return Ok(SendResult {
-                                status,
-                                attempts,
-                                report_id,
-                                elapsed: started.elapsed(),
-                                generation: snapshot.generation(),
-                                reloaded,
-                                body: response_body,
-                            });
-                        }
-                        Ok(_) => retry::classify_status(status, retry_after),
-                        Err(e) => retry::classify_error(e),
-                    }
+            connection::begin_request(reconnecting);
+            let exchanged = self.exchange(request);
+            let used = connection::finish_request();
+            let outcome = match exchanged {
+                Ok(Exchange {
+                    status,
+                    body: response_body,
+                    ..
+                }) if (200..300).contains(&status) => {
+                    return Ok(SendResult {
+                        status,
+                        attempts,
+                        report_id,
+                        elapsed: started.elapsed(),
+                        generation: snapshot.generation(),
+                        reloaded,
+                        body: response_body,
+                    });
                 }
-                Err(e) => retry::classify_error(e),
+                Ok(Exchange {
+                    status,
+                    retry_after,
+                    ..
+                }) => retry::classify_status(status, retry_after),
+                Err(e) if !reconnecting && retry::closed_before_response(&e, used) => {
+                    reconnecting = true;
+                    let n = self
+                        .counters
+                        .connections
+                        .reconnects
+                        .fetch_add(1, Ordering::Relaxed)
+                        + 1;
+                    event!(
+                        Level::Debug,
+                        names::TRANSPORT_RECONNECT,
+                        "a reused keep-alive connection failed before any response ({}); \
+                         sending again on a new connection (reconnect {n} of this client, not \
+                         an attempt)",
+                        retry::describe_error(&e)
+                    );
+                    continue;
+                }
+                Err(e) => retry::classify_error(e, used),
             };
+            reconnecting = false;
             match outcome {
                 Outcome::Fatal(mut error) => {
                     if let SendError::Status { attempts: a, .. } = &mut error {
@@ -368,6 +417,29 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// Runs one request on this process's agent and reads the response (body cut at
+    /// `max_response_bytes`), learning the server's clock from its `Date` header.
+    fn exchange(&self, request: http::Request<&[u8]>) -> Result<Exchange, ureq::Error> {
+        let mut response = self.agent.get().run(request)?;
+        self.learn_clock(response.headers());
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry::parse_retry_after);
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(self.settings.options.max_response_bytes)
+            .read_to_vec()?;
+        Ok(Exchange {
+            status,
+            retry_after,
+            body,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]

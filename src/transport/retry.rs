@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ring::rand::{SecureRandom, SystemRandom};
 
+use super::connection::ConnectionUse;
 use super::error::SendError;
 use super::http_date;
 use super::settings::ClientOptions;
@@ -111,8 +112,36 @@ pub(super) fn classify_status(status: u16, retry_after: Option<Duration>) -> Out
     }
 }
 
-/// What a ureq error means for the report.
-pub(super) fn classify_error(error: ureq::Error) -> Outcome {
+/// Whether `error` is a reused keep-alive connection failing before any response: what a
+/// server's idle close (or a load balancer that forgot the connection) looks like to the
+/// first request on it. Sent again at once on a new connection, not counted as an attempt.
+/// A timeout is not (the server may just be slow), nor a failure after response bytes.
+pub(super) fn closed_before_response(error: &ureq::Error, used: ConnectionUse) -> bool {
+    use ureq::Error as E;
+    if !used.reused || used.answered {
+        return false;
+    }
+    match error {
+        E::Io(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        ),
+        E::Rustls(_) | E::Protocol(_) | E::ConnectionFailed => true,
+        _ => false,
+    }
+}
+
+/// A short description of a ureq error for logs (no secrets: OS and TLS messages only).
+pub(super) fn describe_error(error: &ureq::Error) -> String {
+    match error {
+        ureq::Error::Io(e) => format!("I/O error: {e}"),
+        other => other.to_string(),
+    }
+}
+
+/// What a ureq error means for the report; `used` tells a handshake from an established
+/// connection.
+pub(super) fn classify_error(error: ureq::Error, used: ConnectionUse) -> Outcome {
     use ureq::Error as E;
     let retry = |error| Outcome::Retry { error, wait: None };
     match error {
@@ -120,7 +149,7 @@ pub(super) fn classify_error(error: ureq::Error) -> Outcome {
         E::Io(e) => {
             if let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
                 return Outcome::Fatal(SendError::Tls {
-                    reason: tls_reason(tls),
+                    reason: tls_reason(tls, used),
                 });
             }
             if let Some(failure) = e
@@ -138,7 +167,7 @@ pub(super) fn classify_error(error: ureq::Error) -> Outcome {
             }
         }
         E::Rustls(e) => Outcome::Fatal(SendError::Tls {
-            reason: tls_reason(&e),
+            reason: tls_reason(&e, used),
         }),
         E::Tls(reason) => Outcome::Fatal(SendError::Tls {
             reason: reason.to_string(),
@@ -177,20 +206,51 @@ pub(super) fn classify_error(error: ureq::Error) -> Outcome {
     }
 }
 
-fn tls_reason(e: &rustls::Error) -> String {
+/// What a TLS failure means. The client-certificate hint only for a certificate alert (the
+/// server refusing or requiring a client certificate ends the handshake with one, under
+/// TLS 1.3 possibly on the first read after it); a record-level failure on an established
+/// connection is named as such.
+fn tls_reason(e: &rustls::Error, used: ConnectionUse) -> String {
+    let after_handshake = used.established || used.reused;
     match e {
         rustls::Error::InvalidCertificate(c) => {
             format!(
                 "the server certificate is not trusted ({c:?}); set api.certificate.ca_file for a private CA"
             )
         }
-        rustls::Error::AlertReceived(alert) => {
+        rustls::Error::AlertReceived(alert) if is_certificate_alert(*alert) => {
             format!(
                 "the server ended the handshake ({alert:?}); a client certificate may be required or refused"
             )
         }
+        rustls::Error::AlertReceived(alert) if after_handshake => {
+            format!("the server ended the TLS connection after the handshake ({alert:?})")
+        }
+        rustls::Error::AlertReceived(alert) => {
+            format!("the server ended the handshake ({alert:?})")
+        }
+        other if after_handshake => {
+            format!("TLS record error on an established connection: {other}")
+        }
         other => other.to_string(),
     }
+}
+
+/// Alerts about certificates (RFC 8446 section 6.2): the ones a server sends when it refuses
+/// or requires a client certificate.
+fn is_certificate_alert(alert: rustls::AlertDescription) -> bool {
+    use rustls::AlertDescription as A;
+    matches!(
+        alert,
+        A::BadCertificate
+            | A::UnsupportedCertificate
+            | A::CertificateRevoked
+            | A::CertificateExpired
+            | A::CertificateUnknown
+            | A::UnknownCA
+            | A::AccessDenied
+            | A::CertificateRequired
+    )
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date.
@@ -245,6 +305,69 @@ mod tests {
             .map(|_| Backoff::new(&options).next_wait())
             .collect();
         assert!(waits.iter().any(|w| *w != waits[0]));
+    }
+
+    #[test]
+    fn only_certificate_alerts_mention_client_certificates() {
+        let handshake = ConnectionUse::default();
+        let established = ConnectionUse {
+            established: true,
+            ..ConnectionUse::default()
+        };
+        let reused = ConnectionUse {
+            reused: true,
+            ..ConnectionUse::default()
+        };
+        let alert = |a| rustls::Error::AlertReceived(a);
+        use rustls::AlertDescription as A;
+        for used in [handshake, established, reused] {
+            for a in [A::CertificateRequired, A::BadCertificate, A::UnknownCA] {
+                assert!(tls_reason(&alert(a), used).contains("client certificate"));
+            }
+        }
+        let mac = tls_reason(&alert(A::BadRecordMac), reused);
+        assert_eq!(
+            mac,
+            "the server ended the TLS connection after the handshake (BadRecordMac)"
+        );
+        assert!(!mac.contains("certificate") && !mac.contains("ended the handshake"));
+        assert_eq!(
+            tls_reason(&alert(A::HandshakeFailure), handshake),
+            "the server ended the handshake (HandshakeFailure)"
+        );
+        let decrypt = tls_reason(&rustls::Error::DecryptError, established);
+        assert!(decrypt.starts_with("TLS record error on an established connection"));
+    }
+
+    #[test]
+    fn only_a_reused_connection_closed_before_a_response_is_reconnected() {
+        let reset = || {
+            ureq::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "reset",
+            ))
+        };
+        let reused = ConnectionUse {
+            reused: true,
+            ..ConnectionUse::default()
+        };
+        assert!(closed_before_response(&reset(), reused));
+        let answered = ConnectionUse {
+            answered: true,
+            ..reused
+        };
+        assert!(!closed_before_response(&reset(), answered));
+        let fresh = ConnectionUse {
+            established: true,
+            ..ConnectionUse::default()
+        };
+        assert!(!closed_before_response(&reset(), fresh));
+        let timeout = ureq::Error::Io(std::io::ErrorKind::TimedOut.into());
+        assert!(!closed_before_response(&timeout, reused));
+        assert!(!closed_before_response(
+            &ureq::Error::Timeout(ureq::Timeout::RecvResponse),
+            reused
+        ));
     }
 
     #[test]

@@ -4,15 +4,15 @@
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig, TlsProvider};
-use ureq::unversioned::transport::Connector;
 
 use crate::config::{CertificateSettings, Configuration, DEFAULT_TIMEOUT_MS, ProxySettings, keys};
 use crate::error::ConfigError;
 use crate::headers::USER_AGENT_VALUE;
+
+use super::connection::ConnectionCounters;
 
 /// How a report is retried and what is added to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,14 +152,14 @@ impl TransportSettings {
     /// Builds the ureq agent: HTTPS only, no redirects, keep-alive, the configured trust,
     /// client certificate, proxy and timeouts. Reads the certificate files.
     pub fn build_agent(&self) -> Result<ureq::Agent, ConfigError> {
-        self.build_agent_counting(Arc::new(AtomicU64::new(0)))
+        self.build_agent_counting(&ConnectionCounters::default())
     }
 
-    /// [`TransportSettings::build_agent`], counting every new connection (TLS handshake)
-    /// in `handshakes`.
+    /// [`TransportSettings::build_agent`], counting new connections (TLS handshakes) and
+    /// pooled connections found closed in `counters`.
     pub(crate) fn build_agent_counting(
         &self,
-        handshakes: Arc<AtomicU64>,
+        counters: &ConnectionCounters,
     ) -> Result<ureq::Agent, ConfigError> {
         let mut tls = TlsConfig::builder()
             .provider(TlsProvider::Rustls)
@@ -226,15 +226,7 @@ impl TransportSettings {
             .timeout_recv_response(Some(self.timeout))
             .timeout_recv_body(Some(self.timeout))
             .build();
-        let connector = Connector::chain(
-            ureq::unversioned::transport::DefaultConnector::new(),
-            super::connection::CountingConnector { handshakes },
-        );
-        Ok(ureq::Agent::with_parts(
-            config,
-            connector,
-            super::connection::NamingResolver::default(),
-        ))
+        Ok(super::connection::agent_with(config, counters))
     }
 }
 

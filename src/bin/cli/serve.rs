@@ -74,6 +74,15 @@ pub struct ServeArgs {
         default_value_t = 0
     )]
     clock_offset: i64,
+    /// Close a keep-alive connection idle this long between requests (with `close_notify`,
+    /// as nginx does at its `keepalive_timeout`).
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout_ms: Option<u64>,
+    /// When stopping, write what the server saw to this file as JSON:
+    /// `{"server": <counters>, "by_process": <connections per client process>}` (reports name
+    /// their process with a `process=<id>` query parameter).
+    #[arg(long, value_name = "PATH")]
+    stats_out: Option<PathBuf>,
 }
 
 /// Runs `test-server`.
@@ -97,6 +106,7 @@ pub fn run(args: ServeArgs) -> Exit {
         require_signature: args.require_signature,
         replay_store,
         replay_capacity: args.replay_capacity as usize,
+        idle_timeout: args.idle_timeout_ms.map(std::time::Duration::from_millis),
         ..TestServerOptions::default()
     };
     let server = match TestServer::start(accepted, options) {
@@ -208,14 +218,30 @@ pub fn run(args: ServeArgs) -> Exit {
         }
     }
     let stats = server.stats();
+    if let Some(path) = &args.stats_out {
+        let summary = serde_json::json!({
+            "server": stats,
+            "by_process": server.process_connections(),
+        });
+        if let Err(e) = std::fs::write(path, format!("{summary}\n")) {
+            eprintln!(
+                "contrast-auth: cannot write {}: {}",
+                path.display(),
+                e.kind()
+            );
+            return Exit::Usage;
+        }
+    }
     eprintln!(
-        "contrast-auth test-server: {} request(s), {} accepted, {} rejected, {} replayed, {} store_errors, {} TLS handshake(s)",
+        "contrast-auth test-server: {} request(s), {} accepted, {} rejected, {} replayed, {} store_errors, \
+         {} TLS handshake(s), {} TLS error(s)",
         stats.requests,
         stats.accepted,
         stats.rejected,
         stats.replayed,
         stats.store_errors,
-        stats.tls_handshakes
+        stats.tls_handshakes,
+        stats.tls_errors
     );
     Exit::Ok
 }
