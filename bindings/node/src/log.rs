@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use contrast_auth::events::{self, Record, Sink};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
+use napi::bindgen_prelude::FnArgs;
 use napi_derive::napi;
 
 use crate::error::{Result, guard};
@@ -20,8 +21,8 @@ use crate::error::{Result, guard};
 const MAX_QUEUED: usize = 4096;
 
 /// `(level 1..5, event, message)`, delivered on the JavaScript thread.
-type LogFunction =
-    ThreadsafeFunction<(u32, String, String), (), (u32, String, String), Status, false, true, MAX_QUEUED>;
+type Arguments = FnArgs<(u32, String, String)>;
+type LogFunction = ThreadsafeFunction<Arguments, (), Arguments, Status, false, true, MAX_QUEUED>;
 
 static DROPPED: AtomicU64 = AtomicU64::new(0);
 
@@ -32,11 +33,11 @@ struct JsSink {
 impl Sink for JsSink {
     fn publish(&self, record: &Record<'_>) {
         let status = self.function.call(
-            (
+            FnArgs::from((
                 record.level as u32,
                 record.event.to_string(),
                 record.message.to_string(),
-            ),
+            )),
             ThreadsafeFunctionCallMode::NonBlocking,
         );
         if status != Status::Ok {
