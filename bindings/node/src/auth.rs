@@ -3,6 +3,7 @@
 //! errors; the work is done by the core (`contrast_auth::store`, `contrast_auth::signing`) and
 //! `contrast_auth::transport`.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -39,11 +40,11 @@ impl Bridge {
         let client = Client::new(Arc::clone(&store), settings)
             .map_err(|e| error::error(error::send_code(&e), &e))?;
         Ok(NativeAuth {
-            bridge: Some(Arc::new(Bridge {
+            bridge: RefCell::new(Some(Arc::new(Bridge {
                 store,
                 client,
                 signer: Signer::default(),
-            })),
+            }))),
         })
     }
 }
@@ -75,10 +76,11 @@ impl From<contrast_auth::store::Fingerprints> for Fingerprints {
     }
 }
 
-/// A contrast-auth handle (`null` inside once closed).
+/// A contrast-auth handle (`None` inside once closed). Used on the JavaScript thread only;
+/// each call takes its own reference to the bridge, so `close()` never waits for a send.
 #[napi]
 pub struct NativeAuth {
-    bridge: Option<Arc<Bridge>>,
+    bridge: RefCell<Option<Arc<Bridge>>>,
 }
 
 fn now_unix_seconds() -> u64 {
@@ -155,9 +157,10 @@ impl NativeAuth {
         })
     }
 
-    fn bridge(&self) -> Result<&Arc<Bridge>> {
+    fn bridge(&self) -> Result<Arc<Bridge>> {
         self.bridge
-            .as_ref()
+            .borrow()
+            .clone()
             .ok_or_else(|| error::error(code::CLOSED, "this ContrastAuth is closed"))
     }
 
@@ -272,7 +275,7 @@ impl NativeAuth {
         body: Either<String, &[u8]>,
     ) -> Result<AsyncTask<SendTask>> {
         guard(|| {
-            let bridge = Arc::clone(self.bridge()?);
+            let bridge = self.bridge()?;
             let body = match body {
                 Either::A(text) => text.into_bytes(),
                 Either::B(bytes) => bytes.to_vec(),
@@ -339,7 +342,7 @@ impl NativeAuth {
     /// Releases this handle's share of the native state (sends in flight keep theirs until they
     /// finish); idempotent.
     #[napi]
-    pub fn close(&mut self) {
-        self.bridge = None;
+    pub fn close(&self) {
+        self.bridge.borrow_mut().take();
     }
 }
