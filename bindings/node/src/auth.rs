@@ -14,8 +14,8 @@ use contrast_auth::host_tls::TrustAnchors;
 use contrast_auth::signing::{Message, SignatureHeaders, Signer, SignerOptions};
 use contrast_auth::store::CredentialStore;
 use contrast_auth::transport::{Client, TransportSettings};
-use napi::bindgen_prelude::{AsyncTask, Either, Object};
 use napi::Env;
+use napi::bindgen_prelude::{AsyncTask, Either, Object};
 use napi_derive::napi;
 use zeroize::Zeroizing;
 
@@ -35,7 +35,8 @@ pub(crate) struct Bridge {
 }
 
 impl Bridge {
-    fn new(store: CredentialStore, settings: TransportSettings) -> Result<NativeAuth> {
+    /// A new handle owning `store` and its client.
+    fn handle(store: CredentialStore, settings: TransportSettings) -> Result<NativeAuth> {
         let store = Arc::new(store);
         let client = Client::new(Arc::clone(&store), settings)
             .map_err(|e| error::error(error::send_code(&e), &e))?;
@@ -117,7 +118,7 @@ impl NativeAuth {
             let credentials = Credentials::new(&url, &user_name, &service_key, &api_key)
                 .map_err(error::config)?;
             let store = CredentialStore::new(credentials, HeaderOptions::default());
-            Bridge::new(store, TransportSettings::default())
+            Bridge::handle(store, TransportSettings::default())
         })
     }
 
@@ -128,7 +129,7 @@ impl NativeAuth {
         guard(|| {
             let credentials = Credentials::from_token(&token).map_err(error::config)?;
             let store = CredentialStore::new(credentials, HeaderOptions::default());
-            Bridge::new(store, TransportSettings::default())
+            Bridge::handle(store, TransportSettings::default())
         })
     }
 
@@ -153,7 +154,7 @@ impl NativeAuth {
             let (store, configuration) =
                 CredentialStore::load(sources, HeaderOptions::default()).map_err(error::config)?;
             let settings = TransportSettings::from_configuration(&configuration);
-            Bridge::new(store, settings)
+            Bridge::handle(store, settings)
         })
     }
 
@@ -169,7 +170,11 @@ impl NativeAuth {
     pub fn authorization_header(&self) -> Result<String> {
         guard(|| {
             let snapshot = self.bridge()?.store.load_snapshot();
-            Ok(snapshot.headers().authorization().expose_secret().to_string())
+            Ok(snapshot
+                .headers()
+                .authorization()
+                .expose_secret()
+                .to_string())
         })
     }
 
@@ -205,6 +210,7 @@ impl NativeAuth {
     /// fresh nonce, or, when `created` and `nonce` (16 bytes) are given, deterministically
     /// (the shared test vectors).
     #[napi]
+    #[allow(clippy::too_many_arguments)] // the JavaScript signature, options spread
     pub fn sign(
         &self,
         env: Env,

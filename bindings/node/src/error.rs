@@ -50,12 +50,18 @@ pub(crate) fn error(code: &'static str, message: impl std::fmt::Display) -> Erro
 
 /// An unusable argument, named.
 pub(crate) fn invalid_argument(name: &str, reason: &str) -> Error {
-    error(code::INVALID_ARGUMENT, format_args!("invalid argument `{name}`: {reason}"))
+    error(
+        code::INVALID_ARGUMENT,
+        format_args!("invalid argument `{name}`: {reason}"),
+    )
 }
 
 /// A failed Node-API call.
 pub(crate) fn napi(e: napi::Error) -> Error {
-    error(code::NAPI, format_args!("Node-API call failed: {}", e.reason))
+    error(
+        code::NAPI,
+        format_args!("Node-API call failed: {}", e.reason),
+    )
 }
 
 /// The code of a configuration error.

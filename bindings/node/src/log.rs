@@ -10,9 +10,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use contrast_auth::events::{self, Record, Sink};
-use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 use napi::bindgen_prelude::FnArgs;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 
 use crate::error::{Result, guard};

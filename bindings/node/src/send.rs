@@ -91,7 +91,7 @@ impl Task for SendTask {
                         ..
                     } => {
                         out.set("attempts", *attempts)?;
-                        out.set("fingerprints", Fingerprints::from(fingerprints.clone()))?;
+                        out.set("fingerprints", Fingerprints::from(*fingerprints))?;
                     }
                     SendError::Status { attempts, .. }
                     | SendError::Network { attempts, .. }
