@@ -9,8 +9,9 @@ cd "$(dirname "$0")/../.."
 root="$PWD"
 TYPESCRIPT_VERSION=5.9.3
 
-tarball="$(ls "$root"/dist/npm/contrast-auth-*.tgz)"
-cli="$root/target/release/contrast-auth"
+DIST="${DIST:-$root/dist}"
+tarball="$(ls "$DIST"/npm/contrast-auth-*.tgz)"
+cli="${CONTRAST_AUTH_CLI:-$root/target/release/contrast-auth}"
 [ -x "$cli" ] || cargo build --release --quiet
 work="$(mktemp -d)"
 server_pid=""

@@ -28,6 +28,15 @@ async function report(): Promise<number> {
     throw error;
   }
 }
+// Misuse must not type-check (each line below fails the run if it does: the types are not `any`).
+// @ts-expect-error: a body is a string or a Uint8Array
+auth.sign('POST', 'https://x.example/Contrast/r', 'application/json', 42);
+// @ts-expect-error: no such level
+setLogger(() => {}, 'verbose');
+// @ts-expect-error: the constructor is private
+new ContrastAuth();
+// @ts-expect-error: rotate takes an object
+auth.rotate('newkey');
 auth.close();
 fromEnvironment.close();
 void [headers, authorization, changed, generation, total, report, version.length];
