@@ -41,6 +41,8 @@ export interface Counters {
   handshakes: number;
   /** Responses refusing the credentials (401, 403, 412). */
   rejections: number;
+  /** Failures on a reused keep-alive connection (closed by the server while idle) sent again at once on a fresh one. */
+  reconnects: number;
 }
 
 /** Authentication to the Contrast server: both credential layers, rotation, signing, sending. */

@@ -34,4 +34,5 @@ counters!(
     reloads,
     handshakes,
     rejections,
+    reconnects,
 );
