@@ -24,6 +24,11 @@ test('a report is sent with both layers and a signature, and acknowledged', asyn
     const bytes = await handle.send('PUT', `${REPORT_PATH}?x=1`, 'application/octet-stream', new Uint8Array([0, 1, 2, 255]));
     assert.equal(bytes.status, 200);
     const counters = handle.counters();
+    // Every field of the core's counters, each a number (index.d.ts lists the same).
+    assert.deepEqual(Object.keys(counters).sort(), ['acknowledged', 'failed', 'handshakes', 'reconnects',
+      'rejections', 'reloads', 'requests', 'retries']);
+    assert.ok(Object.values(counters).every((v) => typeof v === 'number'));
+    assert.equal(counters.reconnects, 0);
     assert.equal(counters.acknowledged, 2);
     assert.equal(counters.requests, 2);
     assert.equal(counters.failed, 0);
