@@ -27,7 +27,9 @@ cp bindings/node/testdata/consumer/* "$consumer/"
 cd "$consumer"
 echo '{ "name": "consumer", "version": "1.0.0", "private": true }' >package.json
 npm install --offline --no-audit --no-fund --silent "$tarball"
-test -f node_modules/@contrast/auth/native/contrast_auth.linux-x64-gnu.node
+for file in native/contrast_auth.linux-x64-gnu.node index.d.ts index.mjs LICENSE THIRD-PARTY-LICENSES.md; do
+  test -f "node_modules/@contrast/auth/$file" || { echo "the package lacks $file" >&2; exit 1; }
+done
 echo "-- installed $(basename "$tarball") offline: $(ls node_modules/@contrast/auth/native | tr '\n' ' ')"
 
 # The test server, stopped by closing its stdin (fd server_in).
