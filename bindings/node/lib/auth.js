@@ -38,6 +38,13 @@ function bind(native) {
   class ContrastAuth {
     #native;
 
+    // The header values of the current credentials, kept between calls (a Node-API call costs
+    // more than base64 does): dropped by rotate(), reload(), close() and when a send settles,
+    // and not used while a send is in flight (a refused key reloads the credentials on libuv's
+    // pool). docs/node.md says which copies of secrets this keeps.
+    #headers = null;
+    #sending = 0;
+
     /** @private Use the static factories. */
     constructor(handle) {
       if (!(handle instanceof NativeAuth)) {
@@ -68,16 +75,24 @@ function bind(native) {
       return new ContrastAuth(call(() => NativeAuth.fromEnvironment(anchors, undefined)));
     }
 
+    #current() {
+      if (this.#headers !== null && this.#sending === 0) return this.#headers;
+      const headers = call(() => this.#native.headers());
+      if (this.#sending === 0) this.#headers = headers;
+      return headers;
+    }
+
     authorizationHeader() {
-      return call(() => this.#native.authorizationHeader());
+      return this.#current().Authorization;
     }
 
     apiKeyHeader() {
-      return call(() => this.#native.apiKeyHeader());
+      return this.#current()['API-Key'];
     }
 
     headers() {
-      return call(() => this.#native.headers());
+      const h = this.#current();
+      return { Authorization: h.Authorization, 'API-Key': h['API-Key'], Accept: h.Accept, 'User-Agent': h['User-Agent'] };
     }
 
     sign(method, url, contentType, payload, options) {
@@ -100,9 +115,19 @@ function bind(native) {
         string('path', path);
         string('contentType', contentType);
         body('body', payload);
-        return call(() => this.#native.send(method, path, contentType, payload)).then((outcome) => {
+        const sent = call(() => this.#native.send(method, path, contentType, payload));
+        this.#sending += 1;
+        const settled = () => {
+          this.#sending -= 1;
+          this.#headers = null;
+        };
+        return sent.then((outcome) => {
+          settled();
           if (outcome.error !== undefined) throw typed(outcome);
           return outcome;
+        }, (error) => {
+          settled();
+          throw typed(error);
         });
       } catch (error) {
         return Promise.reject(error);
@@ -114,10 +139,12 @@ function bind(native) {
       const { serviceKey, apiKey } = keys;
       if (serviceKey !== undefined) string('keys.serviceKey', serviceKey);
       if (apiKey !== undefined) string('keys.apiKey', apiKey);
+      this.#headers = null;
       call(() => this.#native.rotate(serviceKey, apiKey));
     }
 
     reload() {
+      this.#headers = null;
       return call(() => this.#native.reload());
     }
 
@@ -130,6 +157,7 @@ function bind(native) {
     }
 
     close() {
+      this.#headers = null;
       this.#native.close();
     }
   }

@@ -26,3 +26,4 @@ use napi_derive::napi;
 pub fn native_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
+

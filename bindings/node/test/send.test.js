@@ -104,6 +104,7 @@ test('a 401 reloads the configuration: the key fixed in contrast_security.yaml i
     assert.equal(outcome.reloaded, true);
     assert.equal(outcome.attempts, 2);
     assert.equal(outcome.generation, 2);
+    assert.equal(handle.apiKeyHeader(), h.API_KEY, 'the header values read after the send are the reloaded ones');
     const counters = handle.counters();
     assert.equal(counters.reloads, 1);
     assert.equal(counters.rejections, 1);

@@ -31,6 +31,10 @@ for (const vector of HEADERS.cases) {
     assert.equal(headers['API-Key'], vector.api_key_header);
     assert.equal(headers.Accept, 'application/json');
     assert.match(headers['User-Agent'], /^contrast-auth\//);
+    // Each call gives a new object (the values are kept between calls, the object is not).
+    headers.Authorization = 'changed by the caller';
+    assert.equal(handle.headers().Authorization, vector.authorization);
+    assert.notEqual(handle.headers(), handle.headers());
     handle.close();
   });
 }
