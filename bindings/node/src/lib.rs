@@ -26,4 +26,3 @@ use napi_derive::napi;
 pub fn native_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
-
