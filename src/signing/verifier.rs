@@ -191,7 +191,7 @@ impl Verifier {
         let inputs = parse_inputs(input)?;
         let signatures = parse_signatures(signature)?;
         let mut first_error = None;
-        for entry in &inputs {
+        for entry in inputs.iter() {
             let Some((_, mac)) = signatures.iter().find(|(l, _)| *l == entry.label) else {
                 continue;
             };
@@ -347,7 +347,7 @@ fn decode_nonce(nonce: &str) -> Result<Nonce, VerifyError> {
 }
 
 /// One member of `Signature-Input`.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct InputEntry<'a> {
     label: &'a str,
     components: SmallList<&'a str, 6>,
@@ -359,16 +359,22 @@ struct InputEntry<'a> {
 /// A list kept on the stack up to `N` items (what a signature of this crate has), moved to
 /// the heap whole beyond that: parsing a usual header allocates nothing for it.
 #[derive(Debug)]
-struct SmallList<T: Copy + Default, const N: usize> {
+struct SmallList<T: Default, const N: usize> {
     inline: [T; N],
     len: usize,
     heap: Vec<T>,
 }
 
-impl<T: Copy + Default, const N: usize> SmallList<T, N> {
+impl<T: Default, const N: usize> Default for SmallList<T, N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Default, const N: usize> SmallList<T, N> {
     fn new() -> Self {
         SmallList {
-            inline: [T::default(); N],
+            inline: std::array::from_fn(|_| T::default()),
             len: 0,
             heap: Vec::new(),
         }
@@ -381,13 +387,14 @@ impl<T: Copy + Default, const N: usize> SmallList<T, N> {
             return;
         }
         if self.heap.is_empty() {
-            self.heap.extend_from_slice(&self.inline[..self.len]);
+            self.heap
+                .extend(self.inline[..self.len].iter_mut().map(std::mem::take));
         }
         self.heap.push(item);
     }
 }
 
-impl<T: Copy + Default, const N: usize> std::ops::Deref for SmallList<T, N> {
+impl<T: Default, const N: usize> std::ops::Deref for SmallList<T, N> {
     type Target = [T];
     fn deref(&self) -> &[T] {
         if self.heap.is_empty() {
@@ -546,7 +553,7 @@ fn find_byte_of(bytes: &[u8], from: usize, targets: &[u8]) -> Option<usize> {
 }
 
 /// Splits an RFC 8941 dictionary into members at commas outside strings and lists.
-fn split_members(header: &str) -> Result<Vec<&str>, &'static str> {
+fn split_members(header: &str) -> Result<SmallList<&str, 4>, &'static str> {
     // RFC 8941 structured fields are ASCII; a control character (other than the HTAB of
     // OWS) is refused before anything is trimmed.
     // Printable ASCII and HTAB (the usual case) are checked byte-wise; anything else char-wise.
@@ -558,7 +565,7 @@ fn split_members(header: &str) -> Result<Vec<&str>, &'static str> {
         return Err("contains a control character");
     }
     let bytes = header.as_bytes();
-    let mut out = Vec::with_capacity(2);
+    let mut out = SmallList::new();
     let (mut depth, mut start, mut i) = (0i32, 0usize, 0usize);
     while let Some(at) = find_byte_of(bytes, i, b"\"(),") {
         match bytes[at] {
@@ -620,13 +627,13 @@ fn parse_params(mut tail: &str) -> Result<SmallList<(&str, &str), 8>, &'static s
     Ok(params)
 }
 
-fn parse_inputs(header: &str) -> Result<Vec<InputEntry<'_>>, VerifyError> {
+fn parse_inputs(header: &str) -> Result<SmallList<InputEntry<'_>, 2>, VerifyError> {
     let malformed = |reason| VerifyError::Malformed {
         part: "Signature-Input",
         reason,
     };
-    let mut out: Vec<InputEntry<'_>> = Vec::with_capacity(2);
-    for member in split_members(header).map_err(malformed)? {
+    let mut out: SmallList<InputEntry<'_>, 2> = SmallList::new();
+    for &member in split_members(header).map_err(malformed)?.iter() {
         let (label, rest) = member
             .split_once('=')
             .ok_or(malformed("a member has no `=`"))?;
@@ -673,9 +680,16 @@ fn parse_inputs(header: &str) -> Result<Vec<InputEntry<'_>>, VerifyError> {
 }
 
 /// A signature's bytes: on the stack when they fit (an HMAC-SHA256 is 32), else on the heap.
+#[derive(Debug)]
 enum MacBytes {
     Inline([u8; 48], usize),
     Heap(Vec<u8>),
+}
+
+impl Default for MacBytes {
+    fn default() -> Self {
+        MacBytes::Inline([0; 48], 0)
+    }
 }
 
 impl std::ops::Deref for MacBytes {
@@ -699,13 +713,13 @@ fn decode_mac(b64: &str) -> Result<MacBytes, base64::DecodeError> {
     }
 }
 
-fn parse_signatures(header: &str) -> Result<Vec<(&str, MacBytes)>, VerifyError> {
+fn parse_signatures(header: &str) -> Result<SmallList<(&str, MacBytes), 2>, VerifyError> {
     let malformed = |reason| VerifyError::Malformed {
         part: "Signature",
         reason,
     };
-    let mut out: Vec<(&str, MacBytes)> = Vec::with_capacity(2);
-    for member in split_members(header).map_err(malformed)? {
+    let mut out: SmallList<(&str, MacBytes), 2> = SmallList::new();
+    for &member in split_members(header).map_err(malformed)?.iter() {
         let (label, value) = member
             .split_once('=')
             .ok_or(malformed("a member has no `=`"))?;
@@ -806,9 +820,38 @@ mod tests {
         assert_eq!(find_byte_of(b"abc", 4, b"a"), None);
     }
 
+    /// More members than the lists keep on the stack: every one, in order.
+    #[test]
+    fn headers_with_more_members_than_kept_inline_parse_whole() {
+        let members = split_members("a=1, b=2, c=3, d=4, e=5, f=6").unwrap();
+        assert_eq!(
+            members.to_vec(),
+            vec!["a=1", "b=2", "c=3", "d=4", "e=5", "f=6"]
+        );
+        let sigs = parse_signatures("a=:AAAA:, b=:AQID:, c=:/w==:").unwrap();
+        let decoded: Vec<(&str, Vec<u8>)> = sigs.iter().map(|(l, m)| (*l, m.to_vec())).collect();
+        assert_eq!(
+            decoded,
+            vec![("a", vec![0, 0, 0]), ("b", vec![1, 2, 3]), ("c", vec![255])]
+        );
+        let inputs =
+            parse_inputs(r#"a=("@method");created=1, b=();created=2, c=("x" "y");k="v""#).unwrap();
+        let summary: Vec<(&str, usize, Option<&str>)> = inputs
+            .iter()
+            .map(|e| (e.label, e.components.len(), e.param("created")))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![("a", 1, Some("1")), ("b", 0, Some("2")), ("c", 2, None)]
+        );
+        assert!(parse_inputs("a=(), b=(), a=()").is_err());
+    }
+
     #[test]
     fn members_split_outside_strings_and_lists() {
-        let m = split_members(r#"a=("x" "y");k="1,2", b=:AA==:"#).unwrap();
+        let m = split_members(r#"a=("x" "y");k="1,2", b=:AA==:"#)
+            .unwrap()
+            .to_vec();
         assert_eq!(m, vec![r#"a=("x" "y");k="1,2""#, "b=:AA==:"]);
         assert!(split_members(r#"a="unclosed"#).is_err());
     }
@@ -867,9 +910,15 @@ mod tests {
     /// Issue 16: a member ending in LF (or wrapped in other whitespace) is not trimmed.
     #[test]
     fn members_lose_only_ows() {
-        assert_eq!(split_members("a=1 ,\tb=2\t").unwrap(), vec!["a=1", "b=2"]);
+        assert_eq!(
+            split_members("a=1 ,\tb=2\t").unwrap().to_vec(),
+            vec!["a=1", "b=2"]
+        );
         assert!(split_members("a=1\n").is_err());
         assert!(split_members("a=1\u{85}").is_err());
-        assert_eq!(split_members("a=1\u{3000}").unwrap(), vec!["a=1\u{3000}"]);
+        assert_eq!(
+            split_members("a=1\u{3000}").unwrap().to_vec(),
+            vec!["a=1\u{3000}"]
+        );
     }
 }
