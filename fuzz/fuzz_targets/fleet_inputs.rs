@@ -15,6 +15,10 @@ fuzz_target!(|data: &[u8]| {
         let Ok(text) = std::str::from_utf8(rest) else {
             return;
         };
+        // An input that already holds the marker (say in the host) would flag itself.
+        if text.contains(SECRET) {
+            return;
+        }
         // Put the marker where a password goes, whatever the rest is.
         let url = text.replacen("@", &format!(":{SECRET}@"), 1);
         match ReplayStoreUrl::parse(&url) {
