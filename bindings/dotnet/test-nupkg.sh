@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The NuGet package as a consumer sees it: dist/Contrast.Auth.<version>.nupkg (scripts/release)
 # is unpacked into a temporary directory and checked (the parts NuGet writes, the .nuspec
-# metadata, the XML docs, LICENSE, runtimes/<rid>/native/ for every platform built: all five
+# metadata, the XML docs, LICENSE, runtimes/<rid>/native/ for every platform built: all eight
 # unless CONTRAST_PLATFORMS names fewer); a consumer program is compiled with mcs against
 # lib/netstandard2.0/Contrast.Auth.dll only and run on Mono 6.8 and CoreCLR 8 with the native
 # library taken from runtimes/linux-x64/native/ (beside the assembly as Mono and .NET Framework
@@ -24,10 +24,11 @@ trap 'rm -rf "$work"' EXIT
 unzip -q "$package" -d "$work/package"
 
 echo "-- the package's parts and metadata"
-# The platform -> runtime identifier list of scripts/release-nuget (its one place): every entry
-# unless CONTRAST_PLATFORMS names fewer.
-runtimes="$(sed -n 's/^  "\([a-z0-9_-]*\) \([a-z0-9_-]*\) \([a-z_.]*\)"$/\1=runtimes\/\2\/native\/\3/p' scripts/release-nuget)"
-[ -n "$runtimes" ] || { echo "test-nupkg: no RUNTIMES list in scripts/release-nuget" >&2; exit 1; }
+# The platform -> runtime identifier list scripts/release-nuget packs: scripts/platforms.txt's
+# (columns "dotnet" and "shared"), every entry unless CONTRAST_PLATFORMS names fewer.
+runtimes="$(scripts/platforms dotnet | while read -r platform rid; do
+  echo "$platform=runtimes/$rid/native/$(scripts/platforms shared "$platform")"; done)"
+[ -n "$runtimes" ] || { echo "test-nupkg: no platforms in scripts/platforms.txt" >&2; exit 1; }
 expected=()
 for entry in $runtimes; do
   platform="${entry%%=*}"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The released wheels (scripts/release-wheels, in dist/): what a Python agent team gets.
 # 1. Each wheel has its platform's tag and library; `auditwheel show` (pinned) finds every Linux
-#    wheel consistent with its tag (manylinux2014 = manylinux_2_17, musllinux_1_2).
+#    wheel consistent with its tag (manylinux2014 = manylinux_2_17, musllinux_1_2); the macOS
+#    and Windows arm64 wheels' tags are among those `packaging` (pip's tag logic, pinned)
+#    computes for such machines, and not among other platforms'.
 # 2. In a fresh virtual environment outside the repository (no system site packages), the
 #    x86_64 wheel is pip-installed and the binding's whole pytest suite runs against the
 #    installed package with no environment variable set (the tests find the test server CLI in
 #    target/release/ and the shared vectors in tests/vectors/; the library is the wheel's).
-# Usage: bindings/python/test-wheels.sh [TAG...]   (default: all five wheels)
+# Usage: bindings/python/test-wheels.sh [TAG...]   (default: every platform's wheel)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -14,16 +16,20 @@ dist="$root/dist"
 version="$(sed -n 's/^__version__ = "\(.*\)"/\1/p' bindings/python/src/contrast_auth/_version.py)"
 AUDITWHEEL="auditwheel==6.8.2"
 PYTEST="pytest==9.2.0"
+PACKAGING="packaging==26.3"
 
 echo "-- wheel tags and contents"
-declare -A library=(
-  [manylinux2014_x86_64]=libcontrast_auth.so [manylinux2014_aarch64]=libcontrast_auth.so
-  [musllinux_1_2_x86_64]=libcontrast_auth.so [musllinux_1_2_aarch64]=libcontrast_auth.so
-  [win_amd64]=contrast_auth.dll
-)
+# tag -> library file, from scripts/platforms.txt (columns "wheel" and "shared").
+declare -A library=()
+all_tags=()
+while read -r platform tag; do
+  library[$tag]="$(scripts/platforms shared "$platform")"
+  all_tags+=("$tag")
+done < <(scripts/platforms wheel)
 tags=("$@")
-[ ${#tags[@]} -gt 0 ] || tags=(manylinux2014_x86_64 manylinux2014_aarch64 musllinux_1_2_x86_64 musllinux_1_2_aarch64 win_amd64)
+[ ${#tags[@]} -gt 0 ] || tags=("${all_tags[@]}")
 for tag in "${tags[@]}"; do
+  [ -n "${library[$tag]:-}" ] || { echo "unknown wheel tag $tag (scripts/platforms.txt: ${all_tags[*]})" >&2; exit 1; }
   wheel="$dist/contrast_auth-$version-py3-none-$tag.whl"
   [ -f "$wheel" ] || { echo "missing $wheel (scripts/release-wheels)" >&2; exit 1; }
   python3 - "$wheel" "$tag" "${library[$tag]}" <<'PY'
@@ -40,12 +46,57 @@ print(f"{wheel.rsplit('/', 1)[-1]}: Tag py3-none-{tag}, carries contrast_auth/{l
 PY
 done
 
-echo "-- auditwheel show (Linux wheels)"
 tools="$root/target/wheel-test-tools"
 [ -x "$tools/bin/python" ] || python3 -m venv "$tools"
-"$tools/bin/python" -m pip install --quiet --disable-pip-version-check "$AUDITWHEEL"
+"$tools/bin/python" -m pip install --quiet --disable-pip-version-check "$AUDITWHEEL" "$PACKAGING"
+
+echo "-- macOS and Windows arm64 wheels: installable where pip (packaging) says they are"
+# pip installs a wheel when one of its tags is among the running interpreter's supported tags,
+# which `packaging.tags` computes. For each wheel with no machine here to run on, the tags of
+# the oldest and a current machine of its platform: the wheel must be accepted by both (its
+# minimum macOS is the one the library was built for) and refused by the other platforms.
+"$tools/bin/python" - "$dist" "$version" "${tags[@]}" <<'PY'
+import platform, sys, sysconfig
+from unittest import mock
+from packaging import tags
+from packaging.utils import parse_wheel_filename
+
+dist, version, *wanted = sys.argv[1:]
+# wheel tag -> the machines (description, platform tags pip computes there) that must accept it
+def mac(version, arch):
+    return list(tags.mac_platforms(version, arch))
+def windows(get_platform):
+    with mock.patch.object(platform, "system", return_value="Windows"), \
+         mock.patch.object(sysconfig, "get_platform", return_value=get_platform):
+        return list(tags.platform_tags())
+m11a, m15a = ("macOS 11 arm64", mac((11, 0), "arm64")), ("macOS 15 arm64", mac((15, 0), "arm64"))
+m1012, m15x = ("macOS 10.12 x86_64", mac((10, 12), "x86_64")), ("macOS 15 x86_64", mac((15, 0), "x86_64"))
+m1011 = ("macOS 10.11 x86_64", mac((10, 11), "x86_64"))
+wa, wx = ("Windows arm64", windows("win-arm64")), ("Windows x86_64", windows("win-amd64"))
+# wheel tag -> (machines where pip must accept it, machines where pip must refuse it)
+machines = {
+    "macosx_11_0_arm64": ([m11a, m15a], [m15x, wa, wx]),
+    "macosx_10_12_x86_64": ([m1012, m15x], [m1011, m15a, wx]),
+    "win_arm64": ([wa], [wx, m15a]),
+}
+checked = 0
+for tag, (accepting, refusing) in machines.items():
+    if tag not in wanted:
+        continue
+    name = f"contrast_auth-{version}-py3-none-{tag}.whl"
+    _, _, _, wheel_tags = parse_wheel_filename(name)
+    for should, group in ((True, accepting), (False, refusing)):
+        for description, platforms in group:
+            accepted = bool(wheel_tags & set(tags.compatible_tags((3, 9), "cp39", platforms)))
+            assert accepted == should, f"{name}: pip on {description} would {'refuse' if should else 'accept'} it"
+    print(f"{name}: accepted on {', '.join(d for d, _ in accepting)}; refused on {', '.join(d for d, _ in refusing)}")
+    checked += 1
+print(f"packaging: {checked} wheel(s) checked")
+PY
+
+echo "-- auditwheel show (Linux wheels)"
 for tag in "${tags[@]}"; do
-  [ "$tag" = win_amd64 ] && continue
+  case "$tag" in manylinux* | musllinux*) ;; *) continue ;; esac
   wheel="$dist/contrast_auth-$version-py3-none-$tag.whl"
   # On this glibc host auditwheel cannot find a musl library path by itself (it asserts on
   # /etc/ld-musl-*.path of two architectures): point it at Debian's musl for the wheel's arch.

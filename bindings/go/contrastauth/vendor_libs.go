@@ -7,5 +7,8 @@ package contrastauth
 import (
 	_ "github.com/contrast-security-oss/contrast-auth-go/contrastauth/lib/linux-aarch64"
 	_ "github.com/contrast-security-oss/contrast-auth-go/contrastauth/lib/linux-x86_64"
+	_ "github.com/contrast-security-oss/contrast-auth-go/contrastauth/lib/macos-aarch64"
+	_ "github.com/contrast-security-oss/contrast-auth-go/contrastauth/lib/macos-x86_64"
+	_ "github.com/contrast-security-oss/contrast-auth-go/contrastauth/lib/windows-aarch64"
 	_ "github.com/contrast-security-oss/contrast-auth-go/contrastauth/lib/windows-x86_64"
 )

@@ -79,6 +79,22 @@ public final class NativeLibrary {
         return Platform.detect();
     }
 
+    /**
+     * The library's file name in the jar's {@code native/<platform>/} folder, as
+     * {@code System.mapLibraryName} names it on that platform's OS.
+     *
+     * @param platform e.g. {@code macos-aarch64}
+     * @return {@code contrast_auth.dll}, {@code libcontrast_auth.dylib} or {@code libcontrast_auth.so}
+     */
+    static String libraryFile(String platform) {
+        if (platform.startsWith("windows-")) {
+            return "contrast_auth.dll";
+        } else if (platform.startsWith("macos-")) {
+            return "libcontrast_auth.dylib";
+        }
+        return "libcontrast_auth.so";
+    }
+
     /** @return the version of this jar (equal to the library's) */
     public static String version() {
         return index().getProperty("version");
@@ -95,7 +111,7 @@ public final class NativeLibrary {
             return "property:" + override;
         }
         String platform = Platform.detect();
-        String resource = "native/" + platform + "/" + System.mapLibraryName("contrast_auth");
+        String resource = "native/" + platform + "/" + libraryFile(platform);
         URL url = ownResource(resource);
         if (url == null) {
             throw new UnsatisfiedLinkError("contrast-auth: no native library for this platform: detected " + platform
@@ -106,7 +122,7 @@ public final class NativeLibrary {
         String placed;
         try {
             byte[] library = readAll(url);
-            placed = LibraryFile.extractAndLoad(library, System.mapLibraryName("contrast_auth"), version,
+            placed = LibraryFile.extractAndLoad(library, libraryFile(platform), version,
                     jniPackage(), NativeLibrary::systemLoad);
         } catch (IOException | RuntimeException e) {
             throw new UnsatisfiedLinkError("contrast-auth: cannot extract " + resource + ": " + e);

@@ -11,9 +11,10 @@ import java.util.Locale;
 /**
  * The platform this JVM runs on, named as the jar's {@code native/<platform>/} directories:
  * {@code linux-x86_64}, {@code linux-aarch64}, {@code linux-musl-x86_64},
- * {@code linux-musl-aarch64}, {@code windows-x86_64} (others are named the same way, e.g.
- * {@code macos-aarch64}, and are not carried). The C library of Linux (musl or glibc) is read
- * from this process's own memory map, without starting a process.
+ * {@code linux-musl-aarch64}, {@code windows-x86_64}, {@code windows-aarch64},
+ * {@code macos-aarch64}, {@code macos-x86_64} (the repository's scripts/platforms.txt; others
+ * are named the same way, e.g. {@code freebsd-x86_64}, and are not carried). The C library of
+ * Linux (musl or glibc) is read from this process's own memory map, without starting a process.
  */
 final class Platform {
     private Platform() {}
@@ -21,8 +22,22 @@ final class Platform {
     /** @return this JVM's platform, e.g. {@code linux-x86_64} */
     static String detect() {
         String os = os(System.getProperty("os.name", ""));
-        String arch = arch(System.getProperty("os.arch", ""));
-        if (os.equals("linux") && isMusl()) {
+        return name(System.getProperty("os.name", ""), System.getProperty("os.arch", ""),
+                os.equals("linux") && isMusl());
+    }
+
+    /**
+     * The platform name of a JVM with these {@code os.name} and {@code os.arch} properties.
+     *
+     * @param osName the JVM's {@code os.name}, e.g. {@code Mac OS X} or {@code Windows 11}
+     * @param osArch the JVM's {@code os.arch}, e.g. {@code aarch64} or {@code amd64}
+     * @param musl whether a Linux process runs on musl (ignored elsewhere)
+     * @return e.g. {@code macos-aarch64}, {@code windows-aarch64}, {@code linux-musl-x86_64}
+     */
+    static String name(String osName, String osArch, boolean musl) {
+        String os = os(osName);
+        String arch = arch(osArch);
+        if (os.equals("linux") && musl) {
             return "linux-musl-" + arch;
         }
         return os + "-" + arch;
