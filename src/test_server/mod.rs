@@ -764,6 +764,49 @@ fn json(value: &serde_json::Value) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
+/// A request the server refuses after reading it: recorded with its reason, answered with
+/// `{"success": false, "messages": [message], "reason": ...}` (and `"replayed": true` for a
+/// replay).
+struct Refusal {
+    status: u16,
+    message: &'static str,
+    reason: String,
+    replayed: bool,
+}
+
+impl Refusal {
+    /// Records the refusal and writes its response; returns whether to keep the connection.
+    fn send(
+        self,
+        shared: &Shared,
+        tls: &mut TlsStream,
+        mut record: ReceivedReport,
+        extra: &[(&str, String)],
+        cut_in_half: bool,
+    ) -> io::Result<bool> {
+        let mut body = serde_json::json!({
+            "success": false,
+            "messages": [self.message],
+            "reason": self.reason,
+        });
+        if self.replayed {
+            body["replayed"] = serde_json::Value::Bool(true);
+        }
+        record.status = self.status;
+        record.rejection = Some(self.reason);
+        shared.record(record);
+        write_response(
+            tls,
+            self.status,
+            extra,
+            &json(&body),
+            cut_in_half,
+            shared.now(),
+        )?;
+        Ok(!cut_in_half)
+    }
+}
+
 /// Handles one request; returns whether to keep the connection open.
 fn handle(
     shared: &Shared,
@@ -870,18 +913,14 @@ fn handle(
         }
         Check::Unavailable(error) => {
             shared.counters.store_errors.fetch_add(1, Ordering::Relaxed);
-            let text = error.to_string();
-            record.status = 503;
-            record.rejection = Some(text.clone());
-            shared.record(record);
-            let body = json(&serde_json::json!({
-                "success": false,
-                "messages": ["Service temporarily unavailable"],
-                "reason": text,
-            }));
+            let refusal = Refusal {
+                status: 503,
+                message: "Service temporarily unavailable",
+                reason: error.to_string(),
+                replayed: false,
+            };
             let retry_after = [("Retry-After", "1".to_string())];
-            write_response(tls, 503, &retry_after, &body, cut_in_half, shared.now())?;
-            Ok(!cut_in_half)
+            refusal.send(shared, tls, record, &retry_after, cut_in_half)
         }
         Check::Replayed => {
             shared.counters.rejected.fetch_add(1, Ordering::Relaxed);
@@ -890,19 +929,14 @@ fn handle(
                 .rejected_signature
                 .fetch_add(1, Ordering::Relaxed);
             shared.counters.replayed.fetch_add(1, Ordering::Relaxed);
-            let text =
-                Rejection::Signature(crate::signing::VerifyError::Replayed.to_string()).to_string();
-            record.status = 401;
-            record.rejection = Some(text.clone());
-            shared.record(record);
-            let body = json(&serde_json::json!({
-                "success": false,
-                "messages": ["Authentication failed"],
-                "reason": text,
-                "replayed": true,
-            }));
-            write_response(tls, 401, &[], &body, cut_in_half, shared.now())?;
-            Ok(!cut_in_half)
+            let refusal = Refusal {
+                status: 401,
+                message: "Authentication failed",
+                reason: Rejection::Signature(crate::signing::VerifyError::Replayed.to_string())
+                    .to_string(),
+                replayed: true,
+            };
+            refusal.send(shared, tls, record, &[], cut_in_half)
         }
         Check::Rejected(reason) => {
             shared.counters.rejected.fetch_add(1, Ordering::Relaxed);
@@ -912,17 +946,13 @@ fn handle(
                 _ => &shared.counters.rejected_signature,
             };
             counter.fetch_add(1, Ordering::Relaxed);
-            let text = reason.to_string();
-            record.status = 401;
-            record.rejection = Some(text.clone());
-            shared.record(record);
-            let body = json(&serde_json::json!({
-                "success": false,
-                "messages": ["Authentication failed"],
-                "reason": text,
-            }));
-            write_response(tls, 401, &[], &body, cut_in_half, shared.now())?;
-            Ok(!cut_in_half)
+            let refusal = Refusal {
+                status: 401,
+                message: "Authentication failed",
+                reason: reason.to_string(),
+                replayed: false,
+            };
+            refusal.send(shared, tls, record, &[], cut_in_half)
         }
     }
 }
