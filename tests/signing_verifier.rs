@@ -146,9 +146,9 @@ fn rotation_accepts_any_active_key_and_retires_old_ones() {
     let v = verifier(&[&old, &new]);
     // Agents still on the old key, agents on the new one, agents sending both.
     let r = v.verify(&request(&sign(&old, None)), NOW).unwrap();
-    assert_eq!((r.label.as_str(), r.keyid), ("contrast", keyid(&old)));
+    assert_eq!((&*r.label, r.keyid), ("contrast", keyid(&old)));
     let r = v.verify(&request(&sign(&new, None)), NOW).unwrap();
-    assert_eq!((r.label.as_str(), r.keyid), ("contrast", keyid(&new)));
+    assert_eq!((&*r.label, r.keyid), ("contrast", keyid(&new)));
     let r = v.verify(&request(&sign(&new, Some(&old))), NOW).unwrap();
     assert_eq!(r.label, "contrast");
     // A server that only has the old key verifies the contrast-prev signature.
@@ -156,7 +156,7 @@ fn rotation_accepts_any_active_key_and_retires_old_ones() {
     let r = old_only
         .verify(&request(&sign(&new, Some(&old))), NOW)
         .unwrap();
-    assert_eq!((r.label.as_str(), r.keyid), ("contrast-prev", keyid(&old)));
+    assert_eq!((&*r.label, r.keyid), ("contrast-prev", keyid(&old)));
     // After the rotation the old key is retired.
     v.set_keys(vec![entry(&new)]);
     assert_eq!(

@@ -109,7 +109,7 @@ fn verify(f: &Fields) -> Option<Result<String, contrast_auth::signing::VerifyErr
         signature: Some(text(&f.signature)?),
         body: &f.body,
     };
-    Some(verifier().verify(&received, CREATED).map(|v| v.label))
+    Some(verifier().verify(&received, CREATED).map(|v| v.label.into_owned()))
 }
 
 fn request(f: &Fields) -> Option<Request<'_>> {

@@ -72,7 +72,7 @@ impl SignatureParams {
 }
 
 /// The covered components as an inner list: `("@method" "@authority" ...)`.
-const INNER_LIST: &str =
+pub const INNER_LIST: &str =
     r#"("@method" "@authority" "@path" "@query" "content-type" "content-digest")"#;
 
 /// [`SignatureParams::serialize`] over borrowed values.

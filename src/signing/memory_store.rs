@@ -184,7 +184,11 @@ impl ReplayStore for MemoryReplayStore {
         // Kept at least 1 ms, until the end of the second its time falls in.
         let keep_until = until_ms.max(now_ms.saturating_add(1));
         let second = keep_until.div_ceil(1000);
-        by_second.entry(second).or_default().push(*nonce);
+        // Usually the newest second already has a list (nonces arrive in time order).
+        match by_second.last_entry() {
+            Some(mut newest) if *newest.key() == second => newest.get_mut().push(*nonce),
+            _ => by_second.entry(second).or_default().push(*nonce),
+        }
         Ok(Recorded::Fresh)
     }
 }

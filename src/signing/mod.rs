@@ -14,6 +14,7 @@ pub mod prepared;
 #[cfg(feature = "redis")]
 pub mod redis_store;
 pub mod replay;
+mod signature_fields;
 pub mod signer;
 pub mod verifier;
 
