@@ -45,6 +45,37 @@ test('the platform list names each platform once, with a release build and a bin
   }
 });
 
+test('the package has a binary entry for every shipped platform (scripts/platforms.txt), no other', () => {
+  // platforms.txt's columns: platform ... node (7th) ...; '#' lines are comments.
+  const shipped = fs.readFileSync(path.join(h.REPOSITORY, 'scripts', 'platforms.txt'), 'utf8')
+    .split('\n').filter((line) => line.trim() && !line.startsWith('#'))
+    .map((line) => line.trim().split(/\s+/)).map((f) => ({ release: f[0], name: f[7] }));
+  assert.equal(shipped.length, 8);
+  assert.deepEqual(
+    platforms.map((p) => `${p.name} ${p.release}`).sort(),
+    shipped.map((p) => `${p.name} ${p.release}`).sort(),
+  );
+  const pkg = JSON.parse(fs.readFileSync(path.join(h.PACKAGE, 'package.json'), 'utf8'));
+  for (const p of platforms) {
+    assert.ok(pkg.os.includes(p.os), `package.json "os" lacks ${p.os}: npm would refuse to install there`);
+    assert.ok(pkg.cpu.includes(p.cpu), `package.json "cpu" lacks ${p.cpu}`);
+  }
+});
+
+test('macOS and Windows are matched by platform and arch alone (no C library)', () => {
+  // detectPlatform as it runs in a process of each platform (process.platform and
+  // process.arch read-only properties replaced in a child process).
+  for (const [platform, arch, expected] of [['darwin', 'arm64', 'darwin-arm64'], ['darwin', 'x64', 'darwin-x64'],
+    ['win32', 'arm64', 'win32-arm64'], ['win32', 'x64', 'win32-x64'], ['freebsd', 'x64', 'freebsd-x64']]) {
+    const script = `Object.defineProperty(process, 'platform', { value: ${JSON.stringify(platform)} });
+      Object.defineProperty(process, 'arch', { value: ${JSON.stringify(arch)} });
+      process.stdout.write(require(${JSON.stringify(path.join(h.PACKAGE, 'lib', 'loader.js'))}).detectPlatform());`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, expected);
+  }
+});
+
 /** A copy of the package (lib, index, platforms.json, package.json, native/) in a temp dir. */
 function copyPackage(edit) {
   const dir = h.tempDir();
