@@ -1,6 +1,11 @@
 //! Signing and verifying a report vs ring's plain SHA-256 of the same body, side by side.
 //! Run: `cargo bench --bench signing -- --warm-up-time 1 --measurement-time 3`.
 //!
+//! After criterion's estimates (when no filter is given, or the filter names `1KiB`), the bench
+//! also times `verify` and `sign` of the 1 KiB report in alternating batches (61 rounds of
+//! 2,000 reports, the order swapped every round) and prints the median of the per-round
+//! ratios verify/sign: alternating keeps the load of a shared machine the same for both.
+//!
 //! Time is the benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), not wall time: the
 //! machine is shared, and CPU time leaves out the time other processes hold the core, so
 //! the ratios against the SHA-256 baseline hold under load. `BENCH_WALL_TIME=1` measures
@@ -13,7 +18,7 @@ use contrast_auth::signing::{
 };
 use contrast_auth::{CredentialStore, Credentials, HeaderOptions};
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group};
 use ring::digest;
 
 const URL: &str = "https://app.contrastsecurity.com/Contrast/api/ng/agents/report?appId=42";
@@ -242,4 +247,126 @@ criterion_group! {
     config = wall_time();
     targets = signing_wall
 }
-criterion_main!(cpu, wall);
+/// Rounds and reports per batch of the alternating measurement.
+const ROUNDS: usize = 61;
+const BATCH: usize = 2_000;
+
+/// Nanoseconds of the measured clock (thread CPU time, or wall time with `BENCH_WALL_TIME`).
+fn now_nanos() -> u64 {
+    if wall_time_requested() {
+        std::time::SystemTime::UNIX_EPOCH
+            .elapsed()
+            .expect("clock after 1970")
+            .as_nanos() as u64
+    } else {
+        thread_cpu_nanos()
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// `verify` over `sign` of the 1 KiB report, in alternating batches (see the module docs).
+/// The store is first filled to the steady state the criterion bench runs in (the clock
+/// moves one second every 166 reports: ~100,000 nonces in the window).
+fn alternating_verify_over_sign() {
+    let store = store();
+    let snapshot = store.snapshot();
+    let signer = Signer::default();
+    let verifier = Verifier::new(VerifierOptions::default()).expect("default options");
+    verifier.set_keys(vec![(keyid(&snapshot), snapshot.signing_key().duplicate())]);
+    let body = body(1024);
+    let message = Message {
+        method: "POST",
+        url: URL,
+        content_type: "application/json",
+        body: &body,
+    };
+    let mut sent = 0u64;
+    let mut signed_batch = |count: usize| -> Vec<(SignatureHeaders, u64)> {
+        (0..count)
+            .map(|_| {
+                sent += 1;
+                let created = CREATED + sent / 166;
+                let headers = signer
+                    .sign(&message, &snapshot, None, created)
+                    .expect("signs");
+                (headers, created + 1)
+            })
+            .collect()
+    };
+    for (h, now) in signed_batch(100_000) {
+        verifier
+            .verify(&received(&body, &h), now)
+            .expect("verifies");
+    }
+    let time_sign = || {
+        let mut out = Vec::with_capacity(BATCH);
+        let start = now_nanos();
+        for _ in 0..BATCH {
+            out.push(
+                signer
+                    .sign(black_box(&message), &snapshot, None, CREATED)
+                    .expect("signs"),
+            );
+        }
+        (now_nanos() - start) as f64 / BATCH as f64
+    };
+    let time_verify = |batch: &[(SignatureHeaders, u64)]| {
+        let mut out = Vec::with_capacity(BATCH);
+        let start = now_nanos();
+        for (h, now) in batch {
+            out.push(
+                verifier
+                    .verify(black_box(&received(&body, h)), *now)
+                    .expect("verifies"),
+            );
+        }
+        (now_nanos() - start) as f64 / BATCH as f64
+    };
+    let (mut signs, mut verifies, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let batch = signed_batch(BATCH);
+        let (sign, verify) = if round % 2 == 0 {
+            let sign = time_sign();
+            (sign, time_verify(&batch))
+        } else {
+            let verify = time_verify(&batch);
+            (time_sign(), verify)
+        };
+        signs.push(sign);
+        verifies.push(verify);
+        ratios.push(verify / sign);
+    }
+    let (sign, verify) = (median(&mut signs), median(&mut verifies));
+    let (low, high) = (
+        ratios.iter().copied().fold(f64::INFINITY, f64::min),
+        ratios.iter().copied().fold(0.0, f64::max),
+    );
+    println!(
+        "signing_1KiB alternating, {ROUNDS} rounds of {BATCH} reports: median sign {:.3} µs, verify {:.3} µs; per-round ratio verify/sign: median {:.3}x (range {low:.3}x-{high:.3}x)",
+        sign / 1e3,
+        verify / 1e3,
+        median(&mut ratios)
+    );
+}
+
+/// Whether the command line's filter (if any) asks for the 1 KiB measurements.
+fn alternating_requested() -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    filters.is_empty() || filters.iter().any(|f| f.contains("1KiB"))
+}
+
+fn main() {
+    cpu();
+    wall();
+    Criterion::default().configure_from_args().final_summary();
+    if alternating_requested() {
+        alternating_verify_over_sign();
+    }
+}
