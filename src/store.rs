@@ -5,7 +5,7 @@
 //! old service key. The old snapshot's secrets are zeroized when its last reader drops it.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use arc_swap::cache::Cache;
@@ -15,6 +15,7 @@ use crate::config::{ConfigSources, Configuration};
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::events::{Level, event, names};
+use crate::fork::WriterLock;
 use crate::headers::{AuthHeaders, HeaderOptions};
 use crate::secret::Fingerprint;
 use crate::signing::{SigningKey, SigningState};
@@ -177,7 +178,8 @@ pub struct CredentialStore {
     previous: ArcSwapOption<RetiredSnapshot>,
     options: HeaderOptions,
     sources: Option<ConfigSources>,
-    writer: Mutex<()>,
+    /// Serializes writers; a fork while a parent thread held it does not block the child's.
+    writer: WriterLock,
 }
 
 impl fmt::Debug for CredentialStore {
@@ -197,7 +199,7 @@ impl CredentialStore {
             previous: ArcSwapOption::empty(),
             options,
             sources: None,
-            writer: Mutex::new(()),
+            writer: WriterLock::new(),
         }
     }
 
@@ -251,7 +253,7 @@ impl CredentialStore {
         api_key: Option<&str>,
     ) -> Result<RotationReport, ConfigError> {
         let report = {
-            let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let _writer = self.writer.lock();
             let next = self
                 .current
                 .load()
@@ -270,7 +272,7 @@ impl CredentialStore {
     /// Replaces all credentials at once. Logs `credentials.rotated` (INFO).
     pub fn replace(&self, credentials: Credentials) -> RotationReport {
         let report = {
-            let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let _writer = self.writer.lock();
             self.swap_locked(credentials)
         };
         event!(
@@ -307,7 +309,7 @@ impl CredentialStore {
     }
 
     fn reload_locked(&self) -> Result<RotationReport, ConfigError> {
-        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let _writer = self.writer.lock();
         let Some(sources) = &self.sources else {
             return Ok(RotationReport {
                 generation: self.current.load().generation(),
@@ -390,4 +392,54 @@ fn changes(old: &Snapshot, new: &Snapshot) -> Vec<KeyChange> {
         });
     }
     out
+}
+
+#[cfg(all(test, unix))]
+mod fork_tests {
+    use super::*;
+
+    /// A pre-fork server's master rotating (or reloading) in one thread while another forks:
+    /// the child's writers must not wait for the parent's thread, which does not exist there.
+    #[test]
+    fn a_rotation_in_progress_at_fork_does_not_block_the_childs() {
+        let creds =
+            Credentials::new("https://h.example/Contrast", "agent", "service", "api").unwrap();
+        let store = Arc::new(CredentialStore::new(creds, HeaderOptions::default()));
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let writer = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let _writing = store.writer.lock();
+                held_tx.send(()).unwrap();
+                release_rx.recv().unwrap();
+            })
+        };
+        held_rx.recv().unwrap();
+        // SAFETY: the child only rotates (atomics, and allocation, which glibc keeps usable
+        // after fork) and leaves with _exit, running no destructor of the parent's state.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork failed");
+        if pid == 0 {
+            // SAFETY: alarm(2) only schedules SIGALRM, whose default action ends the child:
+            // a rotation that waits for the parent's thread fails the test instead of hanging.
+            unsafe { libc::alarm(10) };
+            let rotated = store.rotate(Some("rotated-service"), None).is_ok()
+                && store.snapshot().credentials().service_key().expose_secret()
+                    == "rotated-service";
+            // SAFETY: leaves the child at once, without running the parent's destructors.
+            unsafe { libc::_exit(if rotated { 0 } else { 3 }) };
+        }
+        let mut status = 0;
+        // SAFETY: waits for the child forked above; `status` is a valid out-pointer.
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        release_tx.send(()).unwrap();
+        writer.join().unwrap();
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "the child's rotation did not complete (wait status {status:#x}; SIGALRM = {})",
+            libc::SIGALRM
+        );
+        assert!(store.rotate(Some("parent-service"), None).is_ok());
+    }
 }

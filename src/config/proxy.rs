@@ -20,6 +20,15 @@ pub struct ProxySettings {
 }
 
 impl ProxySettings {
+    /// A copy (explicit, as for every value that holds a secret).
+    pub fn duplicate(&self) -> Self {
+        ProxySettings {
+            url: self.url.duplicate(),
+            display: self.display.clone(),
+            has_credentials: self.has_credentials,
+        }
+    }
+
     /// Parses an `http://` or `https://` proxy URL, optionally with `user:password@`.
     pub fn parse(value: &str) -> Result<Self, ConfigError> {
         Self::parse_as(value, keys::PROXY_URL)

@@ -2,7 +2,8 @@
 //! rotation, reload and fingerprints.
 
 use std::ffi::c_char;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::config::ConfigSources;
 use crate::credentials::Credentials;
@@ -12,6 +13,7 @@ use crate::ffi::boundary::{
 };
 use crate::ffi::headers::contrast_headers;
 use crate::ffi::result::contrast_result;
+use crate::fork::WriterLock;
 use crate::headers::{AuthHeaders, HeaderOptions};
 use crate::secret::{Fingerprint, Secret};
 use crate::signing::Signer;
@@ -28,10 +30,26 @@ use crate::transport::{Client, SendError, TransportSettings};
 pub struct contrast_auth {
     pub(crate) store: Arc<CredentialStore>,
     pub(crate) signer: Signer,
-    /// Taken by the first `contrast_auth_send` to build the client.
-    transport: Mutex<Option<TransportSettings>>,
-    /// The report client (one connection pool per handle), built on first use.
-    client: OnceLock<Result<Client, SendError>>,
+    /// What the first `contrast_auth_send` builds the client from.
+    transport: TransportSettings,
+    /// Serializes building the client. Fork-safe: a build in progress in another thread of
+    /// the parent when a pre-fork server forks does not block the child's first send.
+    building: WriterLock,
+    /// The report client (one connection pool per handle), built on first use: a `Box` set
+    /// once, freed with the handle. An atomic pointer rather than a `OnceLock`, whose state a
+    /// fork in the middle of its initialization would leave "running" in the child forever.
+    client: AtomicPtr<Result<Client, SendError>>,
+}
+
+impl Drop for contrast_auth {
+    fn drop(&mut self) {
+        let built = *self.client.get_mut();
+        if !built.is_null() {
+            // SAFETY: set once from `Box::into_raw` in `client` and never freed elsewhere;
+            // `&mut self` means no other reference to it is left.
+            drop(unsafe { Box::from_raw(built) });
+        }
+    }
 }
 
 impl contrast_auth {
@@ -39,30 +57,41 @@ impl contrast_auth {
         contrast_auth {
             store: Arc::new(store),
             signer: Signer::default(),
-            transport: Mutex::new(Some(transport)),
-            client: OnceLock::new(),
+            transport,
+            building: WriterLock::new(),
+            client: AtomicPtr::new(std::ptr::null_mut()),
         }
+    }
+
+    /// The client if built.
+    fn built(&self) -> Option<&Result<Client, SendError>> {
+        let built = self.client.load(Ordering::Acquire);
+        // SAFETY: non-NULL only once set from `Box::into_raw` (released by that store), and
+        // freed only when the handle is dropped, which outlives `&self`.
+        (!built.is_null()).then(|| unsafe { &*built })
     }
 
     /// The report client, built from the handle's transport settings on first use (a
     /// failure, e.g. an unreadable CA file, is kept and reported by every send).
     pub(crate) fn client(&self) -> Result<&Client, &SendError> {
-        self.client
-            .get_or_init(|| {
-                let settings = self
-                    .transport
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .take()
-                    .unwrap_or_default();
-                Client::new(self.store.clone(), settings)
-            })
-            .as_ref()
+        if let Some(built) = self.built() {
+            return built.as_ref();
+        }
+        let _building = self.building.lock();
+        if let Some(built) = self.built() {
+            return built.as_ref();
+        }
+        let client = Client::new(self.store.clone(), self.transport.duplicate());
+        let built = Box::into_raw(Box::new(client));
+        self.client.store(built, Ordering::Release);
+        // SAFETY: made by `Box::into_raw` just above and freed only when the handle is
+        // dropped, which outlives `&self`.
+        unsafe { &*built }.as_ref()
     }
 
     /// The report client if a send already built it (counters read it without building).
     pub(crate) fn client_if_built(&self) -> Option<&Client> {
-        self.client.get().and_then(|built| built.as_ref().ok())
+        self.built().and_then(|built| built.as_ref().ok())
     }
 
     /// Loads the configuration from `sources` into a new handle with its transport settings.
@@ -461,4 +490,56 @@ pub(crate) fn field_str(field: &[c_char; 9]) -> &str {
     unsafe { std::ffi::CStr::from_ptr(field.as_ptr()) }
         .to_str()
         .expect("hex digits")
+}
+
+#[cfg(all(test, unix))]
+mod fork_tests {
+    use super::*;
+
+    /// A pre-fork server's master whose first send (building the handle's client) is under
+    /// way in one thread while another forks: the child's first send builds its own client
+    /// instead of waiting for a thread it does not have.
+    #[test]
+    fn a_client_build_in_progress_at_fork_does_not_block_the_childs() {
+        let creds =
+            Credentials::new("https://h.example/Contrast", "agent", "service", "api").unwrap();
+        let store = CredentialStore::new(creds, HeaderOptions::default());
+        let auth = Arc::new(contrast_auth::new(store, TransportSettings::default()));
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let builder = {
+            let auth = auth.clone();
+            std::thread::spawn(move || {
+                let _building = auth.building.lock();
+                held_tx.send(()).unwrap();
+                release_rx.recv().unwrap();
+            })
+        };
+        held_rx.recv().unwrap();
+        // SAFETY: the child only builds a client (allocation, which glibc keeps usable after
+        // fork) and leaves with _exit, running no destructor of the parent's state.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork failed");
+        if pid == 0 {
+            // SAFETY: alarm(2) only schedules SIGALRM, whose default action ends the child:
+            // a build that waits for the parent's thread fails the test instead of hanging.
+            unsafe { libc::alarm(10) };
+            let built = auth.client().is_ok() && auth.client_if_built().is_some();
+            // SAFETY: leaves the child at once, without running the parent's destructors.
+            unsafe { libc::_exit(if built { 0 } else { 3 }) };
+        }
+        let mut status = 0;
+        // SAFETY: waits for the child forked above; `status` is a valid out-pointer.
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        release_tx.send(()).unwrap();
+        builder.join().unwrap();
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "the child's first send did not get a client (wait status {status:#x}; SIGALRM = {})",
+            libc::SIGALRM
+        );
+        // The parent builds its own once the other build is done, and keeps it.
+        let first = auth.client().map(|c| c as *const Client).unwrap();
+        assert_eq!(auth.client().map(|c| c as *const Client).unwrap(), first);
+    }
 }

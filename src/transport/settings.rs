@@ -82,6 +82,16 @@ impl Default for TransportSettings {
 }
 
 impl TransportSettings {
+    /// A copy (explicit: the proxy URL may hold credentials).
+    pub fn duplicate(&self) -> Self {
+        TransportSettings {
+            proxy: self.proxy.as_ref().map(ProxySettings::duplicate),
+            certificate: self.certificate.clone(),
+            timeout: self.timeout,
+            options: self.options.clone(),
+        }
+    }
+
     /// The transport part of a loaded configuration, with default options.
     pub fn from_configuration(configuration: &Configuration) -> Self {
         TransportSettings {
