@@ -11,7 +11,9 @@ import http.client
 import json
 import multiprocessing
 import os
+import signal
 import ssl
+import threading
 from typing import Iterator, Optional
 from urllib.parse import urlsplit
 
@@ -133,3 +135,35 @@ def test_multiprocessing_fork_pool_workers_use_their_own_connections(auth_from_e
     assert 1 <= len(workers) <= CHILDREN
     assert os.getpid() not in workers
     assert_one_connection_per_process(test_server, 1 + len(workers), 1 + REPORTS * CHILDREN)
+
+
+def test_a_call_in_flight_in_another_thread_at_fork_does_not_block_the_child(auth_from_environment, test_server):
+    """A master thread inside a call (a send waiting for the server) while the master forks:
+    that thread does not exist in the child, whose sends and close() must not wait for it."""
+    auth = auth_from_environment
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def call_in_flight() -> None:
+        with auth._borrow():  # what every method holds for the length of its C call
+            inside.set()
+            leave.wait(60)
+
+    thread = threading.Thread(target=call_in_flight)
+    thread.start()
+    assert inside.wait(10)
+    pid = os.fork()
+    if pid == 0:
+        ok = False
+        try:
+            signal.alarm(20)  # a child waiting for the parent's thread ends by SIGALRM
+            ok = send_tagged(auth)
+            auth.close()
+            ok = ok and auth.closed
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    leave.set()
+    thread.join()
+    assert os.waitstatus_to_exitcode(status) == 0, f"child {pid}: wait status {status:#x} (SIGALRM: {signal.SIGALRM})"
+    assert send_tagged(auth)

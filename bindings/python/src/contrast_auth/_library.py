@@ -24,6 +24,16 @@ LIBRARY_ENV_VAR = "CONTRAST_AUTH_LIBRARY"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _lock = threading.Lock()
+
+
+def _reset_lock_after_fork_in_child() -> None:
+    # A thread of the parent holding the lock at the fork does not exist in the child.
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
+    os.register_at_fork(after_in_child=_reset_lock_after_fork_in_child)
 _loaded: Optional[ctypes.CDLL] = None
 
 

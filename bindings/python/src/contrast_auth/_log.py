@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import threading
 from typing import Optional
 
@@ -35,6 +36,16 @@ _PYTHON_LEVELS = {
 }
 
 _lock = threading.Lock()
+
+
+def _reset_lock_after_fork_in_child() -> None:
+    # A thread of the parent holding the lock at the fork does not exist in the child.
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
+    os.register_at_fork(after_in_child=_reset_lock_after_fork_in_child)
 _library: Optional[ctypes.CDLL] = None
 _installed_level = -1
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
+import weakref
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -140,6 +142,23 @@ class Fingerprints:
     generation: int
 
 
+# The handles alive in this process. After a fork the child resets each one's lock and count
+# of calls in flight: a thread of the parent that held the lock, or was inside a call (a send
+# waiting for the server), does not exist in the child, and `close` would wait for it forever.
+_live: "weakref.WeakSet[ContrastAuth]" = weakref.WeakSet()
+
+
+def _reset_after_fork_in_child() -> None:
+    for auth in list(_live):
+        auth._lock = threading.Lock()
+        auth._idle = threading.Condition(auth._lock)
+        auth._users = 0
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
+    os.register_at_fork(after_in_child=_reset_after_fork_in_child)
+
+
 class ContrastAuth:
     """Both credential layers of a Contrast agent, kept by the library.
 
@@ -157,6 +176,7 @@ class ContrastAuth:
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._users = 0
+        _live.add(self)
 
     # -- construction ---------------------------------------------------------------------
 
