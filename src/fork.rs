@@ -126,6 +126,47 @@ impl Drop for WriterGuard<'_> {
     }
 }
 
+/// Test support: forks while another thread of this process holds `lock`, runs `in_child` in
+/// the child (ended by SIGALRM after 10 s if it blocks) and returns `Ok` when it returned true,
+/// else the child's wait status. The holding thread lets go after the child has ended.
+#[cfg(all(test, unix))]
+pub(crate) fn fork_while_held(
+    lock: &WriterLock,
+    in_child: impl FnOnce() -> bool,
+) -> Result<(), i32> {
+    let (held_tx, held_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let _held = lock.lock();
+            held_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+        });
+        held_rx.recv().unwrap();
+        // SAFETY: the child runs `in_child` only (atomics and allocation, which glibc keeps
+        // usable after fork) and leaves with _exit, running no destructor of the parent's state.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork failed");
+        if pid == 0 {
+            // SAFETY: alarm(2) only schedules SIGALRM, whose default action ends the child: a
+            // child that waits for the parent's thread fails the test instead of hanging.
+            unsafe { libc::alarm(10) };
+            let ok = in_child();
+            // SAFETY: leaves the child at once, without running the parent's destructors.
+            unsafe { libc::_exit(if ok { 0 } else { 3 }) };
+        }
+        let mut status = 0;
+        // SAFETY: waits for the child forked above; `status` is a valid out-pointer.
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        release_tx.send(()).unwrap();
+        if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+            Ok(())
+        } else {
+            Err(status)
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::WriterLock;

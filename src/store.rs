@@ -404,40 +404,15 @@ mod fork_tests {
     fn a_rotation_in_progress_at_fork_does_not_block_the_childs() {
         let creds =
             Credentials::new("https://h.example/Contrast", "agent", "service", "api").unwrap();
-        let store = Arc::new(CredentialStore::new(creds, HeaderOptions::default()));
-        let (held_tx, held_rx) = std::sync::mpsc::channel();
-        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-        let writer = {
-            let store = store.clone();
-            std::thread::spawn(move || {
-                let _writing = store.writer.lock();
-                held_tx.send(()).unwrap();
-                release_rx.recv().unwrap();
-            })
-        };
-        held_rx.recv().unwrap();
-        // SAFETY: the child only rotates (atomics, and allocation, which glibc keeps usable
-        // after fork) and leaves with _exit, running no destructor of the parent's state.
-        let pid = unsafe { libc::fork() };
-        assert!(pid >= 0, "fork failed");
-        if pid == 0 {
-            // SAFETY: alarm(2) only schedules SIGALRM, whose default action ends the child:
-            // a rotation that waits for the parent's thread fails the test instead of hanging.
-            unsafe { libc::alarm(10) };
-            let rotated = store.rotate(Some("rotated-service"), None).is_ok()
-                && store.snapshot().credentials().service_key().expose_secret()
-                    == "rotated-service";
-            // SAFETY: leaves the child at once, without running the parent's destructors.
-            unsafe { libc::_exit(if rotated { 0 } else { 3 }) };
-        }
-        let mut status = 0;
-        // SAFETY: waits for the child forked above; `status` is a valid out-pointer.
-        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-        release_tx.send(()).unwrap();
-        writer.join().unwrap();
-        assert!(
-            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-            "the child's rotation did not complete (wait status {status:#x}; SIGALRM = {})",
+        let store = CredentialStore::new(creds, HeaderOptions::default());
+        let child = crate::fork::fork_while_held(&store.writer, || {
+            store.rotate(Some("rotated-service"), None).is_ok()
+                && store.snapshot().credentials().service_key().expose_secret() == "rotated-service"
+        });
+        assert_eq!(
+            child,
+            Ok(()),
+            "the child's rotation did not complete (Err: its wait status; SIGALRM = {})",
             libc::SIGALRM
         );
         assert!(store.rotate(Some("parent-service"), None).is_ok());

@@ -504,38 +504,14 @@ mod fork_tests {
         let creds =
             Credentials::new("https://h.example/Contrast", "agent", "service", "api").unwrap();
         let store = CredentialStore::new(creds, HeaderOptions::default());
-        let auth = Arc::new(contrast_auth::new(store, TransportSettings::default()));
-        let (held_tx, held_rx) = std::sync::mpsc::channel();
-        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-        let builder = {
-            let auth = auth.clone();
-            std::thread::spawn(move || {
-                let _building = auth.building.lock();
-                held_tx.send(()).unwrap();
-                release_rx.recv().unwrap();
-            })
-        };
-        held_rx.recv().unwrap();
-        // SAFETY: the child only builds a client (allocation, which glibc keeps usable after
-        // fork) and leaves with _exit, running no destructor of the parent's state.
-        let pid = unsafe { libc::fork() };
-        assert!(pid >= 0, "fork failed");
-        if pid == 0 {
-            // SAFETY: alarm(2) only schedules SIGALRM, whose default action ends the child:
-            // a build that waits for the parent's thread fails the test instead of hanging.
-            unsafe { libc::alarm(10) };
-            let built = auth.client().is_ok() && auth.client_if_built().is_some();
-            // SAFETY: leaves the child at once, without running the parent's destructors.
-            unsafe { libc::_exit(if built { 0 } else { 3 }) };
-        }
-        let mut status = 0;
-        // SAFETY: waits for the child forked above; `status` is a valid out-pointer.
-        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-        release_tx.send(()).unwrap();
-        builder.join().unwrap();
-        assert!(
-            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-            "the child's first send did not get a client (wait status {status:#x}; SIGALRM = {})",
+        let auth = contrast_auth::new(store, TransportSettings::default());
+        let child = crate::fork::fork_while_held(&auth.building, || {
+            auth.client().is_ok() && auth.client_if_built().is_some()
+        });
+        assert_eq!(
+            child,
+            Ok(()),
+            "the child's first send did not get a client (Err: its wait status; SIGALRM = {})",
             libc::SIGALRM
         );
         // The parent builds its own once the other build is done, and keeps it.
